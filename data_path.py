@@ -1,0 +1,53 @@
+"""`data_path`: the jq expression that finds the item list in one response page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from errors import ResponseFormatError
+from response_paths import compile_jq, jq_outputs
+
+
+def check_data_path(expression: str) -> str:
+    """Validate at config load: a `data_path` that cannot compile is a configuration error."""
+    compile_jq(expression)
+    return expression
+
+
+def extract_items(body: Any, data_path: str | None, where: str) -> list[dict[str, Any]]:
+    """The items of one page.
+
+    Every output of the expression counts, so `.items` and `.items[]` both work. An array
+    output contributes its elements, an object output is one item, null contributes nothing
+    (an empty page is not an error). Any other value means `data_path` points at the wrong
+    place, which would silently sync nothing: that is an error naming the key.
+    With no `data_path`, a top-level array is the item list and an object is one item.
+    """
+    if data_path is None:
+        outputs = [body]
+    else:
+        try:
+            outputs = jq_outputs(data_path, body)
+        except ValueError as error:
+            raise ResponseFormatError(
+                f"{where}: data_path {data_path!r} failed on the response: {error}"
+            ) from None
+    items: list[dict[str, Any]] = []
+    for output in outputs:
+        if output is None:
+            continue
+        candidates = output if isinstance(output, list) else [output]
+        for candidate in candidates:
+            if not isinstance(candidate, dict):
+                raise ResponseFormatError(
+                    f"{where}: data_path {data_path!r} selected a {_json_type(candidate)}, "
+                    "but items must be JSON objects. Point data_path at the array of objects "
+                    "(e.g. .data), or wrap scalars: .ids | map({id: .})"
+                )
+            items.append(candidate)
+    return items
+
+
+def _json_type(value: Any) -> str:
+    names = {str: "string", bool: "boolean", int: "number", float: "number", list: "array"}
+    return names.get(type(value), type(value).__name__)

@@ -1,0 +1,35 @@
+"""What one resource asks the client to fetch, independent of Ocean's models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One endpoint call as configured: the kind joined to baseUrl, plus the selector's knobs."""
+
+    kind: str
+    url: str
+    method: str = "GET"
+    query_params: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    data_path: str | None = None
+    read_only: bool | None = None  # None: GET/HEAD are reads, other methods are not
+
+    @property
+    def retryable(self) -> bool:
+        return self.read_only if self.read_only is not None else self.method in ("GET", "HEAD")
+
+
+def join_url(base_url: str, path: str) -> str:
+    """`https://h/api` + `/v1/users?x=1` → `https://h/api/v1/users?x=1` (prefix kept)."""
+    if httpx.URL(path).is_absolute_url:
+        raise ValueError(
+            f"kind {path!r} must be a path relative to baseUrl, not an absolute URL"
+        )
+    return base_url.rstrip("/") + "/" + path.lstrip("/")

@@ -1,0 +1,48 @@
+"""Builds the one HTTP client of an installation from its connection settings."""
+
+from __future__ import annotations
+
+import httpx
+
+from auth import build_auth
+from redaction import Redactor
+from settings import ConnectionSettings
+from transport import RequestLimiter, RetryPolicy, build_transport
+
+USER_AGENT = "port-ocean-custom/0.1 (+https://github.com/port-labs/ocean)"
+
+
+def build_http_client(
+    settings: ConnectionSettings,
+    redact: Redactor,
+    *,
+    limiter: RequestLimiter | None = None,
+    inside_ocean: bool = True,
+) -> httpx.AsyncClient:
+    """An httpx client with the auth flow, retries and the integration-wide limiter.
+
+    Inside a running Ocean app it is Ocean's `OceanAsyncClient` over our transport, which keeps
+    Ocean's outbound IP blocker of the hosted runtime; outside (unit tests, the preview tool)
+    it is a plain `httpx.AsyncClient` over the same transport.
+    """
+    transport = build_transport(
+        verify=settings.verify_ssl,
+        concurrency=settings.max_concurrent_requests,
+        limiter=limiter
+        or RequestLimiter(settings.max_concurrent_requests, settings.requests_per_second),
+        policy=RetryPolicy(max_retries=settings.max_retries, max_wait=settings.max_retry_wait),
+        redact=redact,
+    )
+    options = {
+        "transport": transport,
+        "auth": build_auth(settings),
+        "timeout": httpx.Timeout(settings.timeout),
+        "follow_redirects": False,  # the client follows them, re-scoping credentials per hop
+        "verify": settings.verify_ssl,
+        "headers": {"User-Agent": USER_AGENT, "Accept": "application/json"},
+    }
+    if inside_ocean:
+        from port_ocean.helpers.async_client import OceanAsyncClient
+
+        return OceanAsyncClient(**options)
+    return httpx.AsyncClient(**options)  # type: ignore[arg-type]

@@ -1,0 +1,286 @@
+"""Pagination strategies: pure state machines that the client's single page loop drives.
+
+A paginator never sends a request, sleeps or logs. Given the page just received it answers
+with the next request's query parameters (or a whole next URL) or `Done` with the reason. A
+fresh paginator is built per endpoint run. A missing stop field is never read as "more pages".
+Safety guards that hold for every style (repeats, page cap) live in `PaginationGuard`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from errors import ConfigurationError, PaginationError
+from response_paths import MISSING, ResponsePath
+from settings import ConnectionSettings
+
+
+@dataclass(frozen=True)
+class NextPage:
+    """The next request: query params to set (overriding the user's), or a whole next URL."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Done:
+    reason: str
+    suspicious: bool = False  # stopped on an absent signal: worth a warning in the log
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a paginator may look at: the response of the page just fetched."""
+
+    url: httpx.URL
+    headers: httpx.Headers
+    body: Any
+    item_count: int
+
+
+class Paginator:
+    """Base: `paginationType: none` — one request, no paging."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        self.settings = settings
+        self._has_more = _path(settings.has_more_path)
+        self._last_page = _path(settings.last_page_path)
+
+    def first(self) -> NextPage:
+        return NextPage(self._size_params(explicit_only=True))
+
+    def next(self, page: Page) -> NextPage | Done:
+        return Done("single request (paginationType none)")
+
+    def _size_params(self, explicit_only: bool = False) -> dict[str, str]:
+        name = self.settings.size_param if explicit_only else self.settings.page_size_param
+        return {name: str(self.settings.page_size)} if name else {}
+
+    def _flag_stop(self, body: Any) -> Done | None:
+        """Stop on hasMorePath false or lastPagePath true; an absent flag also stops."""
+        if self._has_more is not None:
+            more = self._has_more.find(body)
+            if more is MISSING or more is None:
+                return Done(f"hasMorePath {self._has_more.spec!r} not in the response", True)
+            if not _truthy(more):
+                return Done("has-more flag false")
+        if self._last_page is not None:
+            last = self._last_page.find(body)
+            if last is MISSING or last is None:
+                return Done(f"lastPagePath {self._last_page.spec!r} not in the response", True)
+            if _truthy(last):
+                return Done("last-page flag true")
+        return None
+
+
+class OffsetPaginator(Paginator):
+    """`?offset=0&limit=100`, then the offset advances by the items actually received.
+
+    Advancing by items received (not by pageSize) keeps a server that caps its page size
+    below `pageSize` from skipping items. Stops on an empty page or a stop flag.
+    """
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        super().__init__(settings)
+        self._offset = 0
+
+    def first(self) -> NextPage:
+        return NextPage({self.settings.page_param: "0", **self._size_params()})
+
+    def next(self, page: Page) -> NextPage | Done:
+        if page.item_count == 0:
+            return Done("empty page")
+        if stop := self._flag_stop(page.body):
+            return stop
+        self._offset += page.item_count
+        return NextPage({self.settings.page_param: str(self._offset), **self._size_params()})
+
+
+class PagePaginator(Paginator):
+    """`?page=1&size=100` (first number from `startPage`), then page + 1 until a stop."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        super().__init__(settings)
+        self._page = settings.start_page
+
+    def first(self) -> NextPage:
+        return NextPage({self.settings.page_param: str(self._page), **self._size_params()})
+
+    def next(self, page: Page) -> NextPage | Done:
+        if page.item_count == 0:
+            return Done("empty page")
+        if stop := self._flag_stop(page.body):
+            return stop
+        self._page += 1
+        return NextPage({self.settings.page_param: str(self._page), **self._size_params()})
+
+
+class CursorPaginator(Paginator):
+    """`?limit=100`, then `?cursor=<value at cursorPath>&limit=100` until the cursor is empty.
+
+    Response shape: `{"data": [...], "meta": {"after_cursor": "abc", "has_more": true}}` with
+    `cursorPath: meta.after_cursor`, `hasMorePath: meta.has_more` (optional).
+    """
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        super().__init__(settings)
+        if settings.cursor_path is None:
+            raise ConfigurationError("paginationType 'cursor' needs cursorPath")
+        self._cursor = ResponsePath(settings.cursor_path)
+
+    def first(self) -> NextPage:
+        return NextPage(self._size_params())
+
+    def next(self, page: Page) -> NextPage | Done:
+        if stop := self._flag_stop(page.body):
+            return stop
+        cursor = self._cursor.find(page.body)
+        if cursor is MISSING or cursor is None or cursor == "":
+            return Done("no next cursor")
+        return NextPage({self.settings.page_param: _as_text(cursor), **self._size_params()})
+
+
+class NextLinkPaginator(Paginator):
+    """Follows a next-page URL found in the body (`nextLinkPath`, default `@odata.nextLink`).
+
+    A relative link is resolved against the URL of the page that carried it.
+    """
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        super().__init__(settings)
+        self._link = ResponsePath(settings.next_link_path)
+
+    def next(self, page: Page) -> NextPage | Done:
+        if stop := self._flag_stop(page.body):
+            return stop
+        link = self._link.find(page.body)
+        if link is MISSING or link is None or link == "":
+            return Done("no next link")
+        if not isinstance(link, str):
+            raise PaginationError(
+                f"nextLinkPath {self._link.spec!r} holds a {type(link).__name__}, not a URL"
+            )
+        return NextPage(url=str(page.url.join(link)))
+
+
+class HeaderLinkPaginator(Paginator):
+    """Follows the RFC 8288 `Link` header entry whose rel is `headerLinkRel` (default next).
+
+    `Link: <https://api.example.com/items?page=2>; rel="next", <...>; rel="last"`
+    """
+
+    def next(self, page: Page) -> NextPage | Done:
+        if stop := self._flag_stop(page.body):
+            return stop
+        link = find_link(page.headers, self.settings.header_link_rel)
+        if link is None:
+            return Done(f"no Link header with rel={self.settings.header_link_rel!r}")
+        return NextPage(url=str(page.url.join(link)))
+
+
+def find_link(headers: httpx.Headers, rel: str) -> str | None:
+    """The target of the first Link header entry whose rel list contains `rel`."""
+    for value in headers.get_list("link"):
+        for entry in _split_link_entries(value):
+            target, _, attributes = entry.partition(">")
+            for attribute in attributes.split(";"):
+                name, _, rels = attribute.strip().partition("=")
+                if name.strip().lower() == "rel" and rel.lower() in rels.strip('" ').lower().split():
+                    return target.strip().lstrip("<").strip()
+    return None
+
+
+def _split_link_entries(value: str) -> list[str]:
+    """Split on commas outside `<...>` and quotes: URLs may hold commas."""
+    entries, current, in_url, in_quotes = [], [], False, False
+    for char in value:
+        if char == "<" and not in_quotes:
+            in_url = True
+        elif char == ">" and not in_quotes:
+            in_url = False
+        elif char == '"' and not in_url:
+            in_quotes = not in_quotes
+        elif char == "," and not in_url and not in_quotes:
+            entries.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    entries.append("".join(current))
+    return [entry.strip() for entry in entries if entry.strip()]
+
+
+PAGINATORS: dict[str, type[Paginator]] = {
+    "none": Paginator,
+    "offset": OffsetPaginator,
+    "page": PagePaginator,
+    "cursor": CursorPaginator,
+    "next_link": NextLinkPaginator,
+    "header_link": HeaderLinkPaginator,
+}
+
+
+def build_paginator(settings: ConnectionSettings) -> Paginator:
+    try:
+        paginator_class = PAGINATORS[settings.pagination_type]
+    except KeyError:
+        raise ConfigurationError(
+            f"paginationType: {settings.pagination_type!r} is not supported; "
+            f"allowed: {', '.join(PAGINATORS)}"
+        ) from None
+    return paginator_class(settings)
+
+
+class PaginationGuard:
+    """Ends pagination loudly instead of looping: repeated request URL, repeated page, cap.
+
+    `url` arguments must already be redacted: they end up in error messages.
+    """
+
+    def __init__(self, max_pages: int) -> None:
+        self._max_pages = max_pages
+        self._seen_urls: set[str] = set()
+        self._seen_pages: dict[bytes, int] = {}
+        self.pages = 0
+
+    def check_request(self, url: str) -> None:
+        if self.pages >= self._max_pages:
+            raise PaginationError(
+                f"stopped after maxPages={self._max_pages} pages with more still announced; "
+                "raise maxPages in the connection settings if the endpoint really is that large"
+            )
+        if url in self._seen_urls:
+            raise PaginationError(
+                f"the next page request repeats an earlier one ({url}); stopping instead of "
+                "looping. Check cursorPath / nextLinkPath / paginationParam"
+            )
+        self._seen_urls.add(url)
+
+    def check_page(self, content: bytes, item_count: int) -> None:
+        self.pages += 1
+        if item_count:
+            digest = hashlib.blake2b(content, digest_size=16).digest()
+            if (earlier := self._seen_pages.get(digest)) is not None:
+                raise PaginationError(
+                    f"page {self.pages} is identical to page {earlier}: the API is ignoring the "
+                    "pagination parameters. Check paginationType, paginationParam and sizeParam"
+                )
+            self._seen_pages[digest] = self.pages
+
+
+def _path(spec: str | None) -> ResponsePath | None:
+    return ResponsePath(spec) if spec else None
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
+
+
+def _as_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)

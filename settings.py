@@ -1,0 +1,150 @@
+"""Connection settings: one installation's `.port/spec.yaml` values, parsed once and typed.
+
+Ocean hands them over as `ocean.integration_config` with snake_case keys (`baseUrl` →
+`base_url`); Port's UI and env vars deliver strings (`"100"`, `"false"`). Both spellings are
+accepted here, and every error names the documented camelCase key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Self
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from errors import ConfigurationError
+from response_paths import ResponsePath
+
+AuthType = Literal["none", "bearer_token", "basic", "api_key", "custom"]
+PaginationType = Literal["none", "offset", "page", "cursor", "next_link", "header_link"]
+
+DEFAULT_PAGE_PARAM: dict[str, str] = {"offset": "offset", "page": "page", "cursor": "cursor"}
+DEFAULT_SIZE_PARAM: dict[str, str] = {"offset": "limit", "page": "size", "cursor": "limit"}
+SECRET_FIELDS = ("api_token", "password", "api_key")
+_REQUIRED_SECRET: dict[str, tuple[str, ...]] = {
+    "bearer_token": ("api_token",),
+    "basic": ("username",),
+    "api_key": ("api_key",),
+}
+
+
+class ConnectionSettings(BaseModel):
+    """Every connection key of the contract (CONTRACT.md §1), plus documented extensions."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+    )
+
+    base_url: str
+    auth_type: AuthType = "none"
+    api_token: str | None = Field(default=None, repr=False)
+    username: str | None = None
+    password: str | None = Field(default=None, repr=False)
+    api_key: str | None = Field(default=None, repr=False)
+    api_key_header: str = "X-API-Key"
+    custom_auth_request: dict[str, Any] | None = None
+    custom_auth_request_template: dict[str, Any] | None = None
+
+    pagination_type: PaginationType = "none"
+    page_size: int = Field(default=100, ge=1)
+    pagination_param: str | None = None
+    size_param: str | None = None
+    start_page: int = Field(default=1, ge=0)
+    cursor_path: str | None = None
+    has_more_path: str | None = None
+    last_page_path: str | None = None
+    next_link_path: str = "@odata.nextLink"
+    header_link_rel: str = "next"
+    max_pages: int = Field(default=100_000, ge=1)
+
+    timeout: float = Field(default=30.0, gt=0)
+    verify_ssl: bool = True
+    max_concurrent_requests: int = Field(default=10, ge=1, le=1000)
+    max_retries: int = Field(default=5, ge=0, le=50)
+    max_retry_wait: float = Field(default=60.0, gt=0)
+    requests_per_second: float | None = Field(default=None, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("expected an absolute http(s) URL such as https://api.example.com/v1")
+        if parts.query or parts.fragment:
+            raise ValueError("a query string or #fragment does not belong in baseUrl")
+        return value.strip().rstrip("/")
+
+    @field_validator("cursor_path", "has_more_path", "last_page_path", "next_link_path")
+    @classmethod
+    def _check_path(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            ResponsePath(value)  # raises ValueError with the jq message when it cannot compile
+            return value.strip()
+        return None
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Self:
+        for field in _REQUIRED_SECRET.get(self.auth_type, ()):
+            if not getattr(self, field):
+                raise ValueError(
+                    f"authType '{self.auth_type}' needs {to_camel(field)}, which is not set"
+                )
+        if self.auth_type == "custom":
+            raise ValueError(
+                "authType 'custom' is not supported by this version yet; "
+                "use none, bearer_token, basic or api_key"
+            )
+        if self.pagination_type == "cursor" and not self.cursor_path:
+            raise ValueError(
+                "paginationType 'cursor' needs cursorPath: where the next cursor sits in the "
+                "response, e.g. meta.next_cursor"
+            )
+        return self
+
+    @property
+    def page_param(self) -> str:
+        return self.pagination_param or DEFAULT_PAGE_PARAM.get(self.pagination_type, "")
+
+    @property
+    def page_size_param(self) -> str | None:
+        return self.size_param or DEFAULT_SIZE_PARAM.get(self.pagination_type)
+
+    @property
+    def secrets(self) -> list[str]:
+        return [value for value in (getattr(self, f) for f in SECRET_FIELDS) if value]
+
+    def describe(self) -> str:
+        """A one-line summary for the start-up log; holds no secret."""
+        return (
+            f"baseUrl={self.base_url} authType={self.auth_type} "
+            f"paginationType={self.pagination_type} pageSize={self.page_size} "
+            f"timeout={self.timeout}s verifySsl={self.verify_ssl} "
+            f"maxConcurrentRequests={self.max_concurrent_requests}"
+        )
+
+
+def load_settings(raw: dict[str, Any]) -> ConnectionSettings:
+    """Parse connection settings, turning pydantic's errors into one actionable message."""
+    given = {key: value for key, value in raw.items() if value is not None and value != ""}
+    try:
+        return ConnectionSettings.model_validate(given)
+    except ValidationError as error:
+        problems = [_describe_problem(problem, given) for problem in error.errors()]
+        raise ConfigurationError(
+            "Invalid connection settings:\n  - " + "\n  - ".join(problems)
+        ) from None
+
+
+def _describe_problem(problem: Any, given: dict[str, Any]) -> str:
+    location = [str(part) for part in problem.get("loc", ())]
+    message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+    if not location:
+        return message
+    key = to_camel(location[0])
+    if key in ("apiToken", "password", "apiKey"):
+        return f"{key}: {message}"  # never echo a secret
+    value = given.get(location[0], given.get(key))
+    if problem.get("type") == "extra_forbidden":
+        return f"{key}: unknown setting (check its spelling against .port/spec.yaml)"
+    return f"{key}: {message}; got {value!r}"
