@@ -49,7 +49,8 @@ class ApiClient:
 
     async def iter_items(self, endpoint: Endpoint) -> AsyncIterator[list[dict[str, Any]]]:
         """Yield each page's items as soon as the page arrives; raise on any failure."""
-        run = EndpointRun(stats=RequestStats())
+        stats = RequestStats()
+        run = EndpointRun(stats=stats)
         started = time.monotonic()
         where = f"{endpoint.method} {endpoint.kind}"
         logger.info(f"{where}: fetching {self._redact(endpoint.url)}")
@@ -57,7 +58,7 @@ class ApiClient:
         guard = PaginationGuard(self._settings.max_pages)
         step: NextPage | Done = paginator.first()
         while isinstance(step, NextPage):
-            request = self._build_request(endpoint, step, run.stats)
+            request = self._build_request(endpoint, step, stats)
             guard.check_request(self._redact(str(request.url)))
             response = await self._send(request, endpoint)
             body = self._decode(response, endpoint)
@@ -73,7 +74,7 @@ class ApiClient:
         log(
             f"{where}: done — {run.items} items in {run.pages} pages, "
             f"{time.monotonic() - started:.2f}s, stopped: {step.reason}; "
-            f"{run.stats.retries} retries, {run.stats.waited_seconds:.1f}s waited"
+            f"{stats.retries} retries, {stats.waited_seconds:.1f}s waited"
         )
 
     def _build_request(
@@ -88,7 +89,11 @@ class ApiClient:
             body_kwargs["json"] = endpoint.body
         extensions = {STATS: stats, RETRYABLE: endpoint.retryable}
         request = self._http.build_request(
-            endpoint.method, url, params=params, headers=headers, extensions=extensions,
+            endpoint.method,
+            url,
+            params=params,
+            headers=headers,
+            extensions=extensions,
             **body_kwargs,
         )
         if not same_origin:
@@ -118,7 +123,9 @@ class ApiClient:
                 self._check_status(response, endpoint)
                 return response
             request = self._redirect(request, response, endpoint)
-        raise FetchError(f"{self._describe(request, endpoint)}: more than {MAX_REDIRECTS} redirects")
+        raise FetchError(
+            f"{self._describe(request, endpoint)}: more than {MAX_REDIRECTS} redirects"
+        )
 
     def _redirect(
         self, request: httpx.Request, response: httpx.Response, endpoint: Endpoint

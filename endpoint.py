@@ -29,7 +29,5 @@ class Endpoint:
 def join_url(base_url: str, path: str) -> str:
     """`https://h/api` + `/v1/users?x=1` → `https://h/api/v1/users?x=1` (prefix kept)."""
     if httpx.URL(path).is_absolute_url:
-        raise ValueError(
-            f"kind {path!r} must be a path relative to baseUrl, not an absolute URL"
-        )
+        raise ValueError(f"kind {path!r} must be a path relative to baseUrl, not an absolute URL")
     return base_url.rstrip("/") + "/" + path.lstrip("/")

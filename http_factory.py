@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from auth import build_auth
@@ -33,7 +35,7 @@ def build_http_client(
         policy=RetryPolicy(max_retries=settings.max_retries, max_wait=settings.max_retry_wait),
         redact=redact,
     )
-    options = {
+    options: dict[str, Any] = {
         "transport": transport,
         "auth": build_auth(settings),
         "timeout": httpx.Timeout(settings.timeout),
@@ -45,4 +47,4 @@ def build_http_client(
         from port_ocean.helpers.async_client import OceanAsyncClient
 
         return OceanAsyncClient(**options)
-    return httpx.AsyncClient(**options)  # type: ignore[arg-type]
+    return httpx.AsyncClient(**options)

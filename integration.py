@@ -9,7 +9,6 @@ it. These are Ocean mapping models, so they are pydantic v1 (`pydantic.v1`), wit
 Unknown selector keys are rejected: a typo like `querry_params` would otherwise be ignored.
 """
 
-
 from typing import Any, ClassVar, Literal
 
 from port_ocean.core.handlers.port_app_config.api import APIPortAppConfig

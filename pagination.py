@@ -190,14 +190,19 @@ def find_link(headers: httpx.Headers, rel: str) -> str | None:
             target, _, attributes = entry.partition(">")
             for attribute in attributes.split(";"):
                 name, _, rels = attribute.strip().partition("=")
-                if name.strip().lower() == "rel" and rel.lower() in rels.strip('" ').lower().split():
+                if (
+                    name.strip().lower() == "rel"
+                    and rel.lower() in rels.strip('" ').lower().split()
+                ):
                     return target.strip().lstrip("<").strip()
     return None
 
 
 def _split_link_entries(value: str) -> list[str]:
     """Split on commas outside `<...>` and quotes: URLs may hold commas."""
-    entries, current, in_url, in_quotes = [], [], False, False
+    entries: list[str] = []
+    current: list[str] = []
+    in_url = in_quotes = False
     for char in value:
         if char == "<" and not in_quotes:
             in_url = True

@@ -192,7 +192,9 @@ class LimitedTransport(httpx.AsyncBaseTransport):
 
 
 class _ReleasingStream(httpx.AsyncByteStream):
-    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, limiter: RequestLimiter) -> None:
+    def __init__(
+        self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, limiter: RequestLimiter
+    ) -> None:
         self._stream, self._limiter, self._released = stream, limiter, False
 
     async def __aiter__(self):  # type: ignore[no-untyped-def]

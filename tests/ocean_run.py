@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from port_ocean.integration_testing import (
-    InterceptTransport,
     IntegrationTestHarness,
+    InterceptTransport,
     ResyncResult,
 )
 
