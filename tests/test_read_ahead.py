@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from read_ahead import read_ahead
+
+
+async def counting_source(
+    log: list[str], pages: int, fail_at: int | None = None
+) -> AsyncIterator[int]:
+    for page in range(pages):
+        if page == fail_at:
+            raise RuntimeError(f"page {page} failed")
+        log.append(f"fetched {page}")
+        yield page
+
+
+async def test_yields_everything_in_order() -> None:
+    log: list[str] = []
+    assert [page async for page in read_ahead(counting_source(log, 5))] == [0, 1, 2, 3, 4]
+
+
+async def test_next_page_is_fetched_while_the_consumer_works() -> None:
+    log: list[str] = []
+    async for page in read_ahead(counting_source(log, 3), depth=1):
+        await asyncio.sleep(0.01)  # the consumer (Ocean's mapping) is busy
+        log.append(f"consumed {page}")
+    # Page 1 was fetched before page 0 was done being consumed.
+    assert log.index("fetched 1") < log.index("consumed 0")
+
+
+async def test_stays_at_most_depth_ahead() -> None:
+    log: list[str] = []
+    stream = read_ahead(counting_source(log, 10), depth=2)
+    assert await anext(stream) == 0
+    await asyncio.sleep(0.05)
+    # One handed out, two queued, one more fetched and waiting for room: never the whole source.
+    assert len(log) <= 4
+    await stream.aclose()
+
+
+async def test_source_error_is_raised_at_the_consumer_after_earlier_pages() -> None:
+    log: list[str] = []
+    received: list[int] = []
+    with pytest.raises(RuntimeError, match="page 2 failed"):
+        async for page in read_ahead(counting_source(log, 5, fail_at=2)):
+            received.append(page)
+    assert received == [0, 1]
+
+
+async def test_consumer_stopping_early_stops_the_source() -> None:
+    closed = asyncio.Event()
+
+    async def endless() -> AsyncIterator[int]:
+        try:
+            page = 0
+            while True:
+                yield page
+                page += 1
+        finally:
+            closed.set()
+
+    async for page in read_ahead(endless()):
+        if page == 3:
+            break
+    await asyncio.wait_for(closed.wait(), timeout=5)
