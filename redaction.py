@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
 
 from loguru import logger
 
@@ -27,7 +28,10 @@ class Redactor:
 
     def add(self, *secrets: str | None) -> None:
         """Register secret values (configured credentials, fetched tokens)."""
-        new = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH} - self._secrets
+        given = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}
+        # A secret echoed inside a URL arrives percent-encoded (`/` → %2F, space → + or %20).
+        new = {form for s in given for form in (s, quote(s, safe=""), quote_plus(s))}
+        new -= self._secrets
         if not new:
             return
         self._secrets |= new

@@ -13,6 +13,8 @@ from typing import Any
 
 import jq
 
+import precise_jq
+
 MISSING: Any = object()
 
 
@@ -26,8 +28,14 @@ def compile_jq(expression: str) -> Any:
 
 
 def jq_outputs(expression: str, value: Any) -> list[Any]:
-    """All outputs of a jq expression applied to a decoded JSON value."""
-    return list(compile_jq(expression).input_value(value).all())
+    """All outputs of a jq expression over a decoded JSON value, with values kept exact.
+
+    Values that merely pass *through* jq come back with integers beyond 2**53 rounded
+    (a 64-bit id 1234567890123456789 becomes ...768, and two items can collapse into one
+    entity). So `precise_jq` resolves the selection to paths and reads the values from
+    `value` itself; only expressions that build new values are evaluated by jq as is.
+    """
+    return precise_jq.select(expression, value)
 
 
 class ResponsePath:

@@ -8,6 +8,7 @@ flight at once, so tests can assert on what really went over the wire.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -52,7 +53,7 @@ Handler = Callable[[Received], Reply]
 class FakeApi:
     """Routes are keyed by (METHOD, path); a missing route answers 404 JSON."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[tuple[str, str], Handler] = {}
         self.received: list[Received] = []
         self.in_flight = 0
@@ -60,12 +61,18 @@ class FakeApi:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._scheme = "https" if tls else "http"
+        if tls:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        # A short poll interval: `stop()` waits for it, and every test fixture stops a server.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
 
     def route(self, method: str, path: str, handler: Handler) -> None:
         self.routes[(method.upper(), path)] = handler
@@ -111,6 +118,9 @@ class FakeApi:
 def _make_handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
     class RequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real APIs
+        # Headers and body go out in two writes: with Nagle on, the body waits for the client's
+        # delayed ACK, ~40 ms per keep-alive request, which hides real concurrency behaviour.
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             parts = urlsplit(self.path)

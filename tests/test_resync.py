@@ -175,3 +175,17 @@ async def test_malformed_base_url_is_rejected_by_ocean_naming_the_key(api: FakeA
     with pytest.raises(ValueError, match="base_url"):
         await run_resync(config(api, base_url="api.example.com"), mapping(USERS_RESOURCE))
     assert api.received == []
+
+
+async def test_64_bit_ids_reach_port_exactly(api: FakeApi) -> None:
+    # jq alone rounds integers beyond 2**53; two distinct ids must stay two distinct entities.
+    ids = [1234567890123456789, 1234567890123456790]
+    api.route(
+        "GET",
+        "/api/v1/users",
+        lambda _r: Reply(json_body={"users": [{"id": i, "name": str(i)} for i in ids]}),
+    )
+    selected = resource("/v1/users", blueprint="user", data_path=".users[] | select(.id > 0)")
+    result = await run_resync(config(api, pagination_type="none"), mapping(selected))
+    assert result.errors == []
+    assert sorted(e["identifier"] for e in result.upserted_entities) == [str(i) for i in ids]

@@ -1,4 +1,4 @@
-"""`verifySsl` is really applied: a self-signed HTTPS API on 127.0.0.1, through the real Ocean app."""
+"""`verifySsl` is really applied: a self-signed HTTPS API on 127.0.0.1, through real Ocean."""
 
 from __future__ import annotations
 

@@ -1,0 +1,84 @@
+"""jq selection that hands back the values exactly as Python decoded them.
+
+Passing values *through* jq rounds integers beyond 2**53 to doubles: Discord/Twitter-style 64-bit
+ids come back changed (1234567890123456789 → 1234567890123456768), and two distinct items can then
+map to one Port entity. So a selection is resolved to *paths* first and the values are read from
+the original Python object:
+1. a plain path (`.`, `.data`, `.a.b[]`) is walked in Python — no jq call at all, the fast path;
+2. any other path expression (`.items[] | select(.active)`, `.data[-1].id`, `.["@odata.nextLink"]`)
+   goes through jq's `path(...)`, and only the paths cross the jq boundary;
+3. an expression that builds new values (`.ids | map({id: .})`) is evaluated by jq as is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_PLAIN_PATH = re.compile(r"^\.(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?(?:\[\])?$")
+
+
+def select(expression: str, value: Any) -> list[Any]:
+    """All outputs of the jq `expression` over `value`; raises ValueError like jq does."""
+    expression = expression.strip()
+    if _PLAIN_PATH.match(expression):
+        return _walk_plain(expression, value)
+    if expression not in _BUILDS_VALUES:
+        try:
+            (paths,) = _evaluate(f"[path({expression})]", value)
+            return [_follow(value, path) for path in paths]
+        except ValueError as error:
+            if "Invalid path expression" not in str(error):
+                raise
+            _BUILDS_VALUES.add(expression)
+    return _evaluate(expression, value)
+
+
+# Expressions found not to be path expressions: evaluated directly from then on.
+_BUILDS_VALUES: set[str] = set()
+
+
+def _evaluate(expression: str, value: Any) -> list[Any]:
+    from response_paths import compile_jq  # one compile cache for the whole integration
+
+    return list(compile_jq(expression).input_value(value).all())
+
+
+def _walk_plain(expression: str, value: Any) -> list[Any]:
+    iterate = expression.endswith("[]")
+    keys = [key for key in expression.removesuffix("[]").split(".") if key]
+    node = value
+    for key in keys:
+        if node is None:
+            break
+        if not isinstance(node, dict):
+            raise ValueError(f"Cannot index {_jq_type(node)} with {key!r}")
+        node = node.get(key)
+    if not iterate:
+        return [node]
+    if isinstance(node, list):
+        return list(node)
+    if isinstance(node, dict):
+        return list(node.values())
+    raise ValueError(f"Cannot iterate over {_jq_type(node)}")
+
+
+def _follow(value: Any, path: list[Any]) -> Any:
+    node = value
+    for step in path:
+        if node is None:
+            return None
+        if isinstance(step, dict):  # a slice: {"start": 0, "end": 2}
+            node = node[step.get("start") : step.get("end")]
+        elif isinstance(node, dict):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int):
+            node = node[step] if -len(node) <= step < len(node) else None
+        else:
+            return None
+    return node
+
+
+def _jq_type(value: Any) -> str:
+    names = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string"}
+    return names.get(type(value), "array" if isinstance(value, list) else "object")

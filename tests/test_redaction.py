@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from redaction import MASK, Redactor, excerpt
+
+SECRET = "tok-a/b+c=d e" + "x" * 30
+
+
+def test_masks_every_occurrence_by_value() -> None:
+    redact = Redactor([SECRET])
+    assert redact(f"Bearer {SECRET} and again {SECRET}") == f"Bearer {MASK} and again {MASK}"
+
+
+def test_masks_percent_encoded_forms_in_urls() -> None:
+    redact = Redactor([SECRET])
+    url = "https://api/next?token=tok-a%2Fb%2Bc%3Dd+e" + "x" * 30 + "&page=2"
+    other = "https://api/next?token=tok-a%2Fb%2Bc%3Dd%20e" + "x" * 30
+    assert "tok-a" not in redact(url) and redact(url).endswith("&page=2")
+    assert "tok-a" not in redact(other)
+
+
+def test_longest_secret_wins_and_short_values_are_ignored() -> None:
+    redact = Redactor(["abcd", "abcdefgh", "xy", None, ""])
+    assert redact("abcdefgh abcd xy") == f"{MASK} {MASK} xy"
+
+
+def test_excerpt_redacts_before_truncating() -> None:
+    redact = Redactor([SECRET])
+    text = "a" * 295 + SECRET
+    assert SECRET[:10] not in excerpt(text, redact, limit=300)
