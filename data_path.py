@@ -29,8 +29,16 @@ def extract_items(body: Any, data_path: str | None, where: str) -> list[dict[str
         try:
             outputs = jq_outputs(data_path, body)
         except ValueError as error:
+            # Not read as "no items": the same error on one item of `.data[] | .tags[]` would
+            # drop the whole page. Say how to write an expression that tolerates null.
+            hint = (
+                ". If the API sends null for an empty list, add `?` (.items[]?) or a default "
+                "(.items // [])"
+                if "iterate over null" in str(error)
+                else ""
+            )
             raise ResponseFormatError(
-                f"{where}: data_path {data_path!r} failed on the response: {error}"
+                f"{where}: data_path {data_path!r} failed on the response: {error}{hint}"
             ) from None
     items: list[dict[str, Any]] = []
     for output in outputs:
@@ -39,15 +47,27 @@ def extract_items(body: Any, data_path: str | None, where: str) -> list[dict[str
         candidates = output if isinstance(output, list) else [output]
         for candidate in candidates:
             if not isinstance(candidate, dict):
+                selected = (
+                    "the response holds"
+                    if data_path is None
+                    else f"data_path {data_path!r} selected"
+                )
                 raise ResponseFormatError(
-                    f"{where}: data_path {data_path!r} selected a {_json_type(candidate)}, "
-                    "but items must be JSON objects. Point data_path at the array of objects "
-                    "(e.g. .data), or wrap scalars: .ids | map({id: .})"
+                    f"{where}: {selected} a {_json_type(candidate)}, but items must be JSON "
+                    "objects. Point data_path at the array of objects (e.g. .data), or wrap "
+                    "scalars: .ids | map({id: .})"
                 )
             items.append(candidate)
     return items
 
 
 def _json_type(value: Any) -> str:
-    names = {str: "string", bool: "boolean", int: "number", float: "number", list: "array"}
+    names = {
+        str: "string",
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        list: "array",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)

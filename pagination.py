@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from completeness import read_total
 from errors import ConfigurationError, PaginationError
 from response_paths import MISSING, ResponsePath
 from settings import ConnectionSettings
@@ -50,12 +51,26 @@ class Paginator:
         self.settings = settings
         self._has_more = _path(settings.has_more_path)
         self._last_page = _path(settings.last_page_path)
+        self._total = _path(settings.total_path)
+        self._received = 0
 
     def first(self) -> NextPage:
         return NextPage(self._size_params(explicit_only=True))
 
     def next(self, page: Page) -> NextPage | Done:
         return Done("single request (paginationType none)")
+
+    def _no_next(self, reason: str, missing: str) -> Done:
+        """No next cursor/link. Called after `_flag_stop`, so a configured hasMorePath or
+        lastPagePath has just said more pages exist: stopping would sync part of the data and
+        let Ocean delete the rest, so that contradiction is an error, not a stop."""
+        flags = [path.spec for path in (self._has_more, self._last_page) if path is not None]
+        if flags:
+            raise PaginationError(
+                f"the response announces more pages ({' / '.join(flags)}) but has no {missing}; "
+                "check that setting, or remove the flag path if the API's flag is unreliable"
+            )
+        return Done(reason)
 
     def _size_params(self, explicit_only: bool = False) -> dict[str, str]:
         name = self.settings.size_param if explicit_only else self.settings.page_size_param
@@ -77,6 +92,21 @@ class Paginator:
                 return Done("last-page flag true")
         return None
 
+    def _count_stop(self, page: Page) -> Done | None:
+        """Offset/page styles: stop once the API's total (`totalPath`) is reached, or with
+        `stopOnShortPage` on a page under pageSize — unless a known total says more remain."""
+        self._received += page.item_count
+        total = read_total(self._total, page.body) if self._total is not None else None
+        if total is not None and self._received >= total:
+            return Done(f"total reached ({self._received} of {total} items)")
+        if (
+            self.settings.stop_on_short_page
+            and total is None
+            and page.item_count < self.settings.page_size
+        ):
+            return Done(f"short page ({page.item_count} < pageSize {self.settings.page_size})")
+        return None
+
 
 class OffsetPaginator(Paginator):
     """`?offset=0&limit=100`, then the offset advances by the items actually received.
@@ -95,7 +125,7 @@ class OffsetPaginator(Paginator):
     def next(self, page: Page) -> NextPage | Done:
         if page.item_count == 0:
             return Done("empty page")
-        if stop := self._flag_stop(page.body):
+        if stop := self._flag_stop(page.body) or self._count_stop(page):
             return stop
         self._offset += page.item_count
         return NextPage({self.settings.page_param: str(self._offset), **self._size_params()})
@@ -114,7 +144,7 @@ class PagePaginator(Paginator):
     def next(self, page: Page) -> NextPage | Done:
         if page.item_count == 0:
             return Done("empty page")
-        if stop := self._flag_stop(page.body):
+        if stop := self._flag_stop(page.body) or self._count_stop(page):
             return stop
         self._page += 1
         return NextPage({self.settings.page_param: str(self._page), **self._size_params()})
@@ -141,7 +171,7 @@ class CursorPaginator(Paginator):
             return stop
         cursor = self._cursor.find(page.body)
         if cursor is MISSING or cursor is None or cursor == "":
-            return Done("no next cursor")
+            return self._no_next("no next cursor", f"cursor at cursorPath {self._cursor.spec!r}")
         return NextPage({self.settings.page_param: _as_text(cursor), **self._size_params()})
 
 
@@ -160,7 +190,7 @@ class NextLinkPaginator(Paginator):
             return stop
         link = self._link.find(page.body)
         if link is MISSING or link is None or link == "":
-            return Done("no next link")
+            return self._no_next("no next link", f"link at nextLinkPath {self._link.spec!r}")
         if not isinstance(link, str):
             raise PaginationError(
                 f"nextLinkPath {self._link.spec!r} holds a {type(link).__name__}, not a URL"
@@ -179,7 +209,10 @@ class HeaderLinkPaginator(Paginator):
             return stop
         link = find_link(page.headers, self.settings.header_link_rel)
         if link is None:
-            return Done(f"no Link header with rel={self.settings.header_link_rel!r}")
+            rel = self.settings.header_link_rel
+            return self._no_next(
+                f"no Link header with rel={rel!r}", f"Link header with rel={rel!r} (headerLinkRel)"
+            )
         return NextPage(url=str(page.url.join(link)))
 
 
