@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from base64 import b64encode
 from collections.abc import Generator, Iterable
+from typing import get_args
 
 import httpx
 
 from errors import ConfigurationError
-from settings import ConnectionSettings
+from redaction import Redactor
+from settings import AuthType, ConnectionSettings
 
 
 def origin_of(url: httpx.URL | str) -> tuple[str, str, int | None]:
@@ -69,8 +71,12 @@ class BasicAuth(ScopedAuth):
         request.headers["Authorization"] = self._header
 
 
-def build_auth(settings: ConnectionSettings) -> ScopedAuth:
-    """Map `authType` to its auth object. An unknown name is a configuration error."""
+def build_auth(settings: ConnectionSettings, redact: Redactor | None = None) -> ScopedAuth:
+    """Map `authType` to its auth object. An unknown name is a configuration error.
+
+    `redact` is the installation's redactor: token auth registers every token it fetches there,
+    so logs and errors mask it. Pass the same instance the client reports errors with.
+    """
     origins = [settings.base_url]
     match settings.auth_type:
         case "none":
@@ -81,7 +87,16 @@ def build_auth(settings: ConnectionSettings) -> ScopedAuth:
             return HeaderAuth(origins, settings.api_key_header, settings.api_key or "")
         case "basic":
             return BasicAuth(origins, settings.username or "", settings.password or "")
+        # Imported here: the token auth modules build on ScopedAuth from this module.
+        case "custom":
+            from auth_custom import build_custom_auth
+
+            return build_custom_auth(settings, redact or Redactor(settings.secrets))
+        case "oauth2_client_credentials":
+            from auth_oauth2 import build_oauth2_auth
+
+            return build_oauth2_auth(settings, redact or Redactor(settings.secrets))
     raise ConfigurationError(
         f"authType: {settings.auth_type!r} is not supported; "
-        "allowed: none, bearer_token, basic, api_key"
+        f"allowed: {', '.join(get_args(AuthType))}"
     )

@@ -37,7 +37,7 @@ def build_http_client(
     )
     options: dict[str, Any] = {
         "transport": transport,
-        "auth": build_auth(settings),
+        "auth": build_auth(settings, redact),
         "timeout": httpx.Timeout(settings.timeout),
         "follow_redirects": False,  # the client follows them, re-scoping credentials per hop
         "verify": settings.verify_ssl,

@@ -7,25 +7,58 @@ accepted here, and every error names the documented camelCase key, the value and
 
 from __future__ import annotations
 
+from base64 import b64encode
+from difflib import get_close_matches
 from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from auth_config import (
+    ClientAuthentication,
+    CustomAuthRequestField,
+    CustomAuthTemplateField,
+    check_auth_endpoint,
+)
 from errors import ConfigurationError
 from response_paths import ResponsePath
 
-AuthType = Literal["none", "bearer_token", "basic", "api_key", "custom"]
+AuthType = Literal[
+    "none", "bearer_token", "basic", "api_key", "custom", "oauth2_client_credentials"
+]
 PaginationType = Literal["none", "offset", "page", "cursor", "next_link", "header_link"]
 
 DEFAULT_PAGE_PARAM: dict[str, str] = {"offset": "offset", "page": "page", "cursor": "cursor"}
 DEFAULT_SIZE_PARAM: dict[str, str] = {"offset": "limit", "page": "size", "cursor": "limit"}
-SECRET_FIELDS = ("api_token", "password", "api_key")
+SECRET_FIELDS = ("api_token", "password", "api_key", "oauth_client_secret")
+# Keys whose value is never echoed in an error (spec.yaml marks them sensitive).
+SENSITIVE_KEYS = frozenset(
+    {
+        "apiToken",
+        "password",
+        "apiKey",
+        "customAuthRequest",
+        "customAuthRequestTemplate",
+        "oauthClientSecret",
+    }
+)
+# What a value of each basic type may look like, for pydantic's parsing errors.
+_EXPECTED_BY_ERROR = {
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "int_type": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+}
 _REQUIRED_SECRET: dict[str, tuple[str, ...]] = {
     "bearer_token": ("api_token",),
     "basic": ("username",),
     "api_key": ("api_key",),
+    "custom": ("custom_auth_request", "custom_auth_request_template"),
+    "oauth2_client_credentials": ("oauth_token_url", "oauth_client_id", "oauth_client_secret"),
 }
 
 
@@ -43,8 +76,14 @@ class ConnectionSettings(BaseModel):
     password: str | None = Field(default=None, repr=False)
     api_key: str | None = Field(default=None, repr=False)
     api_key_header: str = "X-API-Key"
-    custom_auth_request: dict[str, Any] | None = None
-    custom_auth_request_template: dict[str, Any] | None = None
+    custom_auth_request: CustomAuthRequestField = Field(default=None, repr=False)
+    custom_auth_request_template: CustomAuthTemplateField = Field(default=None, repr=False)
+    oauth_token_url: str | None = None
+    oauth_client_id: str | None = None
+    oauth_client_secret: str | None = Field(default=None, repr=False)
+    oauth_scope: str | None = None
+    oauth_audience: str | None = None
+    oauth_client_authentication: ClientAuthentication = "client_secret_basic"
 
     pagination_type: PaginationType = "none"
     page_size: int = Field(default=100, ge=1)
@@ -57,6 +96,9 @@ class ConnectionSettings(BaseModel):
     next_link_path: str = "@odata.nextLink"
     header_link_rel: str = "next"
     max_pages: int = Field(default=100_000, ge=1)
+    total_path: str | None = None  # completeness: where the API states the item count
+    strict_total: bool = False  # a total mismatch fails the resync instead of warning
+    stop_on_short_page: bool = False  # offset/page: a page under pageSize is the last
 
     timeout: float = Field(default=30.0, gt=0)
     verify_ssl: bool = True
@@ -75,7 +117,14 @@ class ConnectionSettings(BaseModel):
             raise ValueError("a query string or #fragment does not belong in baseUrl")
         return value.strip().rstrip("/")
 
-    @field_validator("cursor_path", "has_more_path", "last_page_path", "next_link_path")
+    @field_validator("oauth_token_url")
+    @classmethod
+    def _check_token_url(cls, value: str | None) -> str | None:
+        return check_auth_endpoint(value) if value is not None else None
+
+    @field_validator(
+        "cursor_path", "has_more_path", "last_page_path", "next_link_path", "total_path"
+    )
     @classmethod
     def _check_path(cls, value: str | None) -> str | None:
         if value is not None and value.strip():
@@ -90,17 +139,24 @@ class ConnectionSettings(BaseModel):
                 raise ValueError(
                     f"authType '{self.auth_type}' needs {to_camel(field)}, which is not set"
                 )
-        if self.auth_type == "custom":
-            raise ValueError(
-                "authType 'custom' is not supported by this version yet; "
-                "use none, bearer_token, basic or api_key"
-            )
         if self.pagination_type == "cursor" and not self.cursor_path:
             raise ValueError(
                 "paginationType 'cursor' needs cursorPath: where the next cursor sits in the "
                 "response, e.g. meta.next_cursor"
             )
+        self._check_completeness_options()
         return self
+
+    def _check_completeness_options(self) -> None:
+        if self.strict_total and not self.total_path:
+            raise ValueError(
+                "strictTotal needs totalPath: where the API states its total, e.g. meta.total"
+            )
+        if self.stop_on_short_page and self.pagination_type not in ("offset", "page"):
+            raise ValueError(
+                "stopOnShortPage applies to paginationType offset or page only; "
+                f"got paginationType '{self.pagination_type}'"
+            )
 
     @property
     def page_param(self) -> str:
@@ -112,7 +168,18 @@ class ConnectionSettings(BaseModel):
 
     @property
     def secrets(self) -> list[str]:
-        return [value for value in (getattr(self, f) for f in SECRET_FIELDS) if value]
+        """Values to mask in logs and errors, including the encoded basic credential (servers
+        echo the Authorization header) and a username that is the whole credential."""
+        values = [value for value in (getattr(self, f) for f in SECRET_FIELDS) if value]
+        if self.auth_type == "basic" and self.username:
+            pair = f"{self.username}:{self.password or ''}"
+            values.append(b64encode(pair.encode()).decode("ascii"))
+            if not self.password:
+                values.append(self.username)  # token-as-username APIs
+        for login_config in (self.custom_auth_request, self.custom_auth_request_template):
+            if login_config is not None:  # every value of a login config is a credential
+                values.extend(login_config.secret_values())
+        return values
 
     def describe(self) -> str:
         """A one-line summary for the start-up log; holds no secret."""
@@ -142,9 +209,17 @@ def _describe_problem(problem: Any, given: dict[str, Any]) -> str:
     if not location:
         return message
     key = to_camel(location[0])
-    if key in ("apiToken", "password", "apiKey"):
-        return f"{key}: {message}"  # never echo a secret
+    kind = problem.get("type")
+    if kind == "extra_forbidden":  # its value is not echoed: it may be a misspelt secret
+        known = [to_camel(name) for name in ConnectionSettings.model_fields]
+        close = get_close_matches(key, known, n=1)
+        suggestion = f"; did you mean {close[0]}?" if close else ""
+        return f"{key}: unknown setting (check its spelling against .port/spec.yaml){suggestion}"
+    allowed = _EXPECTED_BY_ERROR.get(str(kind), "")
+    if kind == "literal_error":
+        expected = str(problem.get("ctx", {}).get("expected", "")).replace("'", "")
+        message, allowed = "not an allowed value", expected.replace(" or ", ", ")
+    # A sensitive value is never echoed, even when it is the invalid one.
     value = given.get(location[0], given.get(key))
-    if problem.get("type") == "extra_forbidden":
-        return f"{key}: unknown setting (check its spelling against .port/spec.yaml)"
-    return f"{key}: {message}; got {value!r}"
+    got = "" if key in SENSITIVE_KEYS else f"; got {value!r}"
+    return f"{key}: {message}{got}" + (f"; allowed: {allowed}" if allowed else "")
