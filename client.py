@@ -16,11 +16,13 @@ import httpx
 from loguru import logger
 
 from auth import origin_of
+from completeness import CompletenessCheck
 from data_path import extract_items
 from endpoint import Endpoint
 from errors import AuthenticationError, FetchError, ResponseFormatError
 from pagination import Done, NextPage, Page, PaginationGuard, build_paginator
 from redaction import Redactor, excerpt
+from response_checks import check_error_body
 from settings import ConnectionSettings
 from transport import RETRYABLE, STATS, RequestStats
 
@@ -56,25 +58,39 @@ class ApiClient:
         logger.info(f"{where}: fetching {self._redact(endpoint.url)}")
         paginator = build_paginator(self._settings)
         guard = PaginationGuard(self._settings.max_pages)
+        completeness = CompletenessCheck(self._settings, endpoint)
         step: NextPage | Done = paginator.first()
         while isinstance(step, NextPage):
             request = self._build_request(endpoint, step, stats)
             guard.check_request(self._redact(str(request.url)))
             response = await self._send(request, endpoint)
             body = self._decode(response, endpoint)
-            items = extract_items(body, endpoint.data_path, self._describe(request, endpoint))
+            page_where = self._describe(request, endpoint)
+            check_error_body(
+                body, endpoint.error_when, endpoint.error_message_path, page_where, self._redact
+            )
+            items = extract_items(body, endpoint.data_path, page_where)
             guard.check_page(response.content, len(items))
+            completeness.observe(body, items)
             run.pages, run.items = run.pages + 1, run.items + len(items)
-            logger.debug(f"{where}: page {run.pages} → {len(items)} items")
+            # Structured copy of the line for tools that report per page (the preview command).
+            page_url = self._redact(str(request.url))
+            page_info = {"page": run.pages, "items": len(items), "url": page_url}
+            logger.bind(endpoint_page=page_info).debug(
+                f"{where}: page {run.pages} → {len(items)} items"
+            )
             if items:
                 yield items
             step = paginator.next(Page(response.url, response.headers, body, len(items)))
         run.stop_reason = step.reason
-        log = logger.warning if step.suspicious else logger.info
+        checked = completeness.finish(where)  # warns, or raises with strictTotal
+        run_info = {"url": self._redact(endpoint.url), "pages": run.pages, "items": run.items}
+        bound = logger.bind(endpoint_run={**run_info, "stop_reason": step.reason})
+        log = bound.warning if step.suspicious else bound.info
         log(
             f"{where}: done — {run.items} items in {run.pages} pages, "
             f"{time.monotonic() - started:.2f}s, stopped: {step.reason}; "
-            f"{stats.retries} retries, {stats.waited_seconds:.1f}s waited"
+            f"{stats.retries} retries, {stats.waited_seconds:.1f}s waited{checked}"
         )
 
     def _build_request(
@@ -83,7 +99,12 @@ class ApiClient:
         url = step.url or endpoint.url
         same_origin = origin_of(url) == self._home
         headers = endpoint.headers if same_origin else _neutral(endpoint.headers)
-        params = None if step.url else {**endpoint.query_params, **step.params}
+        params = None
+        if not step.url:
+            # httpx replaces a URL's query with `params`: merge the kind's own query string in,
+            # then the user's query_params, then the pagination's (the last one wins).
+            kind_query = httpx.URL(endpoint.url).params
+            params = kind_query.merge(endpoint.query_params).merge(step.params)
         body_kwargs: dict[str, Any] = {}
         if endpoint.body is not None and endpoint.method not in ("GET", "HEAD"):
             body_kwargs["json"] = endpoint.body
@@ -97,9 +118,10 @@ class ApiClient:
             **body_kwargs,
         )
         if not same_origin:
+            _drop_cookies(request)
             logger.warning(
                 f"{endpoint.kind}: next page is on another origin "
-                f"({request.url.scheme}://{request.url.host}); sent without credentials"
+                f"({_origin_text(request.url)}); sent without credentials"
             )
         return request
 
@@ -110,14 +132,14 @@ class ApiClient:
                 response = await self._http.send(request)
             except httpx.TimeoutException as error:
                 raise FetchError(
-                    f"{self._describe(request, endpoint)} timed out after the retries "
+                    f"{self._describe(request, endpoint)} timed out "
                     f"(timeout={self._settings.timeout:g}s): {type(error).__name__}. "
                     "Raise timeout or lower pageSize"
                 ) from None
             except httpx.HTTPError as error:
                 raise FetchError(
                     f"{self._describe(request, endpoint)} failed: {type(error).__name__}: "
-                    f"{self._redact(str(error))}"
+                    f"{self._redact(str(error))}{_network_hint(error)}"
                 ) from None
             if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
                 self._check_status(response, endpoint)
@@ -135,9 +157,12 @@ class ApiClient:
         same_origin = origin_of(target) == self._home
         headers = endpoint.headers if same_origin else _neutral(endpoint.headers)
         content = request.content if method == request.method else None
-        return self._http.build_request(
+        redirected = self._http.build_request(
             method, target, headers=headers, content=content, extensions=request.extensions
         )
+        if not same_origin:
+            _drop_cookies(redirected)
+        return redirected
 
     def _check_status(self, response: httpx.Response, endpoint: Endpoint) -> None:
         if response.is_success:
@@ -152,7 +177,8 @@ class ApiClient:
                 status_code=status,
             )
         hints = {
-            403: "the credentials lack permission for this endpoint",
+            403: "the credentials lack permission for this endpoint: check the scopes or role "
+            "behind authType's secret (apiToken / username / apiKey), and the kind path",
             404: "check the kind path: it is joined to baseUrl",
             405: "check selector.method",
             400: "check selector.query_params / body and the pagination parameter names",
@@ -182,3 +208,29 @@ class ApiClient:
 
 def _neutral(headers: dict[str, str]) -> dict[str, str]:
     return {name: value for name, value in headers.items() if name.lower() in NEUTRAL_HEADERS}
+
+
+def _drop_cookies(request: httpx.Request) -> None:
+    """httpx's cookie jar matches by domain and ignores the port (RFC 6265), so a session cookie
+    of the API would follow a link to another origin; it is a credential, so it stays home."""
+    request.headers.pop("cookie", None)
+
+
+def _origin_text(url: httpx.URL) -> str:
+    scheme, host, port = origin_of(url)
+    return f"{scheme}://{host}:{port}"
+
+
+def _network_hint(error: httpx.HTTPError) -> str:
+    text = str(error)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return (
+            ". The API's TLS certificate is not trusted: fix its chain, or set verifySsl to false "
+            "for an internal API with a self-signed certificate"
+        )
+    if isinstance(error, httpx.ConnectError):
+        return (
+            ". Check baseUrl and that the API is reachable from where the integration runs "
+            "(hosted by Port, private and loopback addresses are blocked)"
+        )
+    return ""

@@ -20,6 +20,9 @@ class Endpoint:
     body: Any = None
     data_path: str | None = None
     read_only: bool | None = None  # None: GET/HEAD are reads, other methods are not
+    error_when: str | None = None  # jq predicate: a 2xx body for which it holds is an error
+    error_message_path: str | None = None  # jq: the API's own message in such a body
+    identity_path: str | None = None  # jq per item, for repeat detection; None: the "id" key
 
     @property
     def retryable(self) -> bool:

@@ -34,6 +34,18 @@ class RetryWaitTooLongError(FetchError):
     """The API asked us to wait longer than `maxRetryWait` before retrying."""
 
 
+class RetriesExhaustedError(FetchError):
+    """A retryable failure (408/425/429/5xx, connection error) outlasted `maxRetries`."""
+
+
+class ApiReportedError(FetchError):
+    """A 2xx response whose body the selector's `error_when` predicate marks as an error."""
+
+
+class IncompleteResultError(FetchError):
+    """The items received do not add up to the total the API reported (`strictTotal`)."""
+
+
 class ResponseFormatError(FetchError):
     """A 2xx response we cannot use: not JSON, an HTML page, or `data_path` selects a scalar."""
 

@@ -3,29 +3,43 @@
     client (auth flow, timeout) → RetryTransport → LimitedTransport → httpx.AsyncHTTPTransport
 
 Retries sleep outside the limiter, so a request waiting out a `Retry-After` holds no
-concurrency slot. Ocean's own `RetryTransport` is not used because it retries 401 (the auth
-layer's job), caps a long `Retry-After` silently at 60 s and logs unredacted URLs.
+concurrency slot, while each retry still counts against `requestsPerSecond`. Ocean's own
+`RetryTransport` is not used: it retries 401 (the auth layer's job), caps a long `Retry-After`
+silently at 60 s, returns the last failed response after its retries and logs unredacted URLs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
-import time
-from collections.abc import Callable
+import ssl
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
 import httpx
 from loguru import logger
 
-from errors import RetryWaitTooLongError
+from errors import RetriesExhaustedError, RetryWaitTooLongError
+from rate_limit import LimitedTransport, RequestLimiter
+from retry_after import is_rate_limited, requested_wait
+
+__all__ = [
+    "RETRYABLE",
+    "STATS",
+    "LimitedTransport",
+    "RequestLimiter",
+    "RequestStats",
+    "RetryPolicy",
+    "RetryTransport",
+    "build_transport",
+]
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Request extension: True marks a non-GET call as a read that is safe to retry.
 RETRYABLE = "ocean_custom.retryable"
-# Request extension: a RequestStats to count retries and waits into.
+# Request extension: a RequestStats to count attempts, retries and waits into.
 STATS = "ocean_custom.stats"
 
 
@@ -38,43 +52,25 @@ class RequestStats:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_retries: int = 5
-    max_wait: float = 60.0  # the longest single wait a server may ask for (`maxRetryWait`)
+    max_retries: int = 5  # `maxRetries`: retries after the first attempt
+    max_wait: float = 60.0  # `maxRetryWait`: the longest single wait a server may ask for
     base_delay: float = 0.5
     max_backoff: float = 30.0
 
-    def backoff(self, attempt: int) -> float:
-        """Full jitter: uniform in [0, min(cap, base·2^attempt)] (AWS architecture blog)."""
-        return random.uniform(0, min(self.max_backoff, self.base_delay * 2**attempt))
-
-
-def requested_wait(headers: httpx.Headers, now: float | None = None) -> float | None:
-    """Seconds the server asks us to wait: `Retry-After` (delta or HTTP-date) or
-    `X-RateLimit-Reset`-style headers (epoch seconds, or a delta when small)."""
-    now = time.time() if now is None else now
-    value = headers.get("retry-after", "").strip()
-    if value:
-        if value.replace(".", "", 1).isdigit():
-            return float(value)
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-        except (TypeError, ValueError):
-            pass
-    for name in ("x-ratelimit-reset", "ratelimit-reset", "x-rate-limit-reset"):
-        value = headers.get(name, "").strip()
-        if value.replace(".", "", 1).isdigit():
-            number = float(value)
-            # Epoch seconds are ~1.7e9; anything below a day is a delta.
-            return max(0.0, number - now) if number > 86_400 else number
-    return None
+    def backoff(self, retry: int) -> float:
+        """Full jitter: uniform in [0, min(cap, base·2^retry)] (AWS architecture blog), so
+        clients that failed together do not come back together."""
+        return random.uniform(0, min(self.max_backoff, self.base_delay * 2**retry))
 
 
 class RetryTransport(httpx.AsyncBaseTransport):
-    """Retries 408/425/429/5xx and connection errors with backoff, honouring `Retry-After`.
+    """Retries 408/425/429/5xx, rate-limit 403s and connection errors, honouring `Retry-After`.
 
-    401/403 and other 4xx are returned at once: 401 belongs to the auth layer. Only safe
-    methods, or requests marked with the RETRYABLE extension, are retried. The body is read
-    inside the retry loop, so a connection dropped mid-body is retried too.
+    401, other 403s and other 4xx are returned at once: 401 belongs to the auth layer. Only
+    safe methods, or requests marked with the RETRYABLE extension (a selector's `read_only`),
+    are retried. The body is read inside the loop, so a connection dropped mid-body is retried
+    too. When retries run out it raises `RetriesExhaustedError` naming `maxRetries`; a server
+    asking for a wait over `maxRetryWait` raises `RetryWaitTooLongError` at once.
     """
 
     def __init__(
@@ -82,136 +78,113 @@ class RetryTransport(httpx.AsyncBaseTransport):
         inner: httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         redact: Callable[[str], str] = str,
-        sleep: Callable[[float], object] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self._inner, self._policy, self._redact, self._sleep = inner, policy, redact, sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         stats: RequestStats | None = request.extensions.get(STATS)
-        retryable = request.method in SAFE_METHODS or bool(request.extensions.get(RETRYABLE))
-        attempt = 0
+        retryable = request.method in SAFE_METHODS or request.extensions.get(RETRYABLE) is True
+        retries, waited = 0, 0.0
         while True:
-            if stats:
+            if stats is not None:
                 stats.requests += 1
             try:
                 response = await self._inner.handle_async_request(request)
                 await response.aread()
             except httpx.TransportError as error:
-                if not retryable or attempt >= self._policy.max_retries:
+                if not retryable or not self._policy.max_retries or _is_permanent(error):
                     raise
-                wait, why = self._policy.backoff(attempt), f"{type(error).__name__}"
+                if retries >= self._policy.max_retries:
+                    raise self._gave_up_on_error(request, error, retries) from None
+                wait, why = self._policy.backoff(retries), type(error).__name__
             else:
-                if response.status_code not in RETRY_STATUSES or not retryable:
+                if not retryable or not _should_retry(response) or not self._policy.max_retries:
                     return response
-                if attempt >= self._policy.max_retries:
-                    return response
-                wait, why = self._wait_for(request, response, attempt), str(response.status_code)
-            attempt += 1
+                if retries >= self._policy.max_retries:
+                    raise self._gave_up_on_status(request, response, retries, waited)
+                wait, why = self._wait_for(request, response, retries)
+            retries, waited = retries + 1, waited + wait
             logger.warning(
-                f"{request.method} {self._redact(str(request.url))} failed ({why}); "
-                f"retry {attempt}/{self._policy.max_retries} in {wait:.1f}s"
+                f"{request.method} {self._where(request)} failed ({why}); "
+                f"retry {retries}/{self._policy.max_retries} in {wait:.1f}s"
             )
-            if stats:
+            if stats is not None:
                 stats.retries += 1
                 stats.waited_seconds += wait
-            await self._sleep(wait)  # type: ignore[misc]
+            await self._sleep(wait)
 
-    def _wait_for(self, request: httpx.Request, response: httpx.Response, attempt: int) -> float:
-        asked = requested_wait(response.headers)
-        if asked is None:
-            return self._policy.backoff(attempt)
+    def _wait_for(
+        self, request: httpx.Request, response: httpx.Response, retry: int
+    ) -> tuple[float, str]:
+        status = response.status_code
+        asked = requested_wait(response.headers, rate_limited=is_rate_limited(response))
+        if not asked:  # not said, or "now": back off anyway rather than hammer
+            return self._policy.backoff(retry), str(status)
         if asked > self._policy.max_wait:
             raise RetryWaitTooLongError(
-                f"{request.method} {self._redact(str(request.url))} returned "
-                f"{response.status_code} and asked to wait {asked:.0f}s before retrying, longer "
-                f"than maxRetryWait={self._policy.max_wait:.0f}s. Raise maxRetryWait, lower "
-                "requestsPerSecond, or resync less often",
-                status_code=response.status_code,
+                f"{request.method} {self._where(request)} returned {status} and asked to wait "
+                f"{asked:.0f}s before retrying (Retry-After / rate-limit reset header), longer "
+                f"than maxRetryWait={self._policy.max_wait:g}s. Failing now instead of stalling "
+                f"or hammering the API: raise maxRetryWait to at least {math.ceil(asked)} to "
+                "wait it out, or set requestsPerSecond under the API's quota",
+                status_code=status,
             )
-        return asked
+        return asked, f"{status}, server asked to wait {asked:g}s"
+
+    def _gave_up_on_status(
+        self, request: httpx.Request, response: httpx.Response, retries: int, waited: float
+    ) -> RetriesExhaustedError:
+        hint = (
+            "The API keeps rate-limiting: set requestsPerSecond under its quota, or raise "
+            "maxRetries / maxRetryWait"
+            if is_rate_limited(response)
+            else "The API keeps failing: raise maxRetries to ride out longer outages, or "
+            "resync later"
+        )
+        body = " ".join(self._redact(response.text).split())[:200]
+        return RetriesExhaustedError(
+            f"{request.method} {self._where(request)} still returned {response.status_code} "
+            f"after {retries} retries (maxRetries={self._policy.max_retries}, {waited:.1f}s "
+            f"waited). {hint}. Response: {body}",
+            status_code=response.status_code,
+        )
+
+    def _gave_up_on_error(
+        self, request: httpx.Request, error: httpx.TransportError, retries: int
+    ) -> RetriesExhaustedError:
+        if isinstance(error, httpx.TimeoutException):
+            timeout = request.extensions.get("timeout", {}).get("read")
+            limit = f"{timeout:g}s" if isinstance(timeout, int | float) else "none"
+            hint = f"every attempt timed out (timeout={limit}): raise timeout or lower pageSize"
+        else:
+            hint = "check that the API is reachable from the integration (baseUrl, proxy, DNS)"
+        detail = self._redact(str(error)) or "no detail"
+        return RetriesExhaustedError(
+            f"{request.method} {self._where(request)} failed {retries + 1} times, last with "
+            f"{type(error).__name__}: {detail}; gave up after maxRetries="
+            f"{self._policy.max_retries} retries: {hint}"
+        )
+
+    def _where(self, request: httpx.Request) -> str:
+        return self._redact(str(request.url))
 
     async def aclose(self) -> None:
         await self._inner.aclose()
 
 
-class RequestLimiter:
-    """Integration-wide limits: at most `concurrency` requests in flight, and optionally at
-    most `per_second` request starts per second (evenly spaced, so never a burst over it)."""
-
-    def __init__(self, concurrency: int, per_second: float | None = None) -> None:
-        self._concurrency = concurrency
-        self._interval = 1.0 / per_second if per_second else 0.0
-        self._semaphore: asyncio.Semaphore | None = None
-        self._spacing = asyncio.Lock() if self._interval else None
-        self._next_start = 0.0
-        self.in_flight = 0
-        self.peak_in_flight = 0
-
-    async def acquire(self) -> None:
-        if self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(self._concurrency)
-        await self._semaphore.acquire()
-        try:
-            if self._spacing is not None:
-                async with self._spacing:
-                    now = time.monotonic()
-                    start = max(now, self._next_start)
-                    self._next_start = start + self._interval
-                    if start > now:
-                        await asyncio.sleep(start - now)
-        except BaseException:
-            self._semaphore.release()
-            raise
-        self.in_flight += 1
-        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-
-    def release(self) -> None:
-        self.in_flight -= 1
-        assert self._semaphore is not None
-        self._semaphore.release()
+def _is_permanent(error: BaseException) -> bool:
+    """A TLS certificate the client refuses will be refused again: no point retrying."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(error)
 
 
-class LimitedTransport(httpx.AsyncBaseTransport):
-    """Holds a limiter slot from sending until the response body is fully read or closed."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, limiter: RequestLimiter) -> None:
-        self._inner, self._limiter = inner, limiter
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await self._limiter.acquire()
-        try:
-            response = await self._inner.handle_async_request(request)
-        except BaseException:
-            self._limiter.release()
-            raise
-        response.stream = _ReleasingStream(response.stream, self._limiter)
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-class _ReleasingStream(httpx.AsyncByteStream):
-    def __init__(
-        self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, limiter: RequestLimiter
-    ) -> None:
-        self._stream, self._limiter, self._released = stream, limiter, False
-
-    async def __aiter__(self):  # type: ignore[no-untyped-def]
-        assert isinstance(self._stream, httpx.AsyncByteStream)
-        try:
-            async for chunk in self._stream:
-                yield chunk
-        except BaseException:
-            await self.aclose()
-            raise
-
-    async def aclose(self) -> None:
-        if not self._released:
-            self._released = True
-            self._limiter.release()
-        if isinstance(self._stream, httpx.AsyncByteStream):
-            await self._stream.aclose()
+def _should_retry(response: httpx.Response) -> bool:
+    return response.status_code in RETRY_STATUSES or is_rate_limited(response)
 
 
 def build_transport(
@@ -222,7 +195,7 @@ def build_transport(
     policy: RetryPolicy,
     redact: Callable[[str], str],
 ) -> httpx.AsyncBaseTransport:
-    """The stack every API request goes through, token requests included."""
+    """The stack every API request goes through, token and discovery requests included."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     network = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
     return RetryTransport(LimitedTransport(network, limiter), policy, redact)
