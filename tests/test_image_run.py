@@ -1,0 +1,162 @@
+"""Run the real `ocean sail` process from exactly the files the image would hold.
+
+The build context (`.dockerignore` applied) is laid out as the image's /app; this checkout's
+virtualenv stands in for /app/.venv (both come from requirements/runtime.lock) and is put first
+on PATH, as the image's ENV does. Port and the API are loopback servers. The three runs go in
+parallel to keep the suite fast.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sample_api.server import FakeApi, Reply
+from tests.conftest import ROOT
+from tests.fake_port import FakePort
+from tests.image import build_context
+from tests.ocean_run import entity, mapping, resource
+
+USERS = [{"id": 1, "name": "ada"}, {"id": 2, "name": "grace"}]
+# What Port already holds: the two users and one entity the API no longer has. (Ocean skips
+# deleting when more than 90 % of the existing entities would go, so stale must be a minority.)
+EXISTING = [entity("1"), entity("2"), entity("stale-1")]
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+    port: FakePort | None = None
+    api: FakeApi | None = None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _env(home: Path, port_url: str, api_url: str, **extra: str) -> dict[str, str]:
+    return {
+        "PATH": f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin",
+        "HOME": str(home),
+        "OCEAN__PORT__CLIENT_ID": "dummy-client-id",
+        "OCEAN__PORT__CLIENT_SECRET": "dummy-client-secret-0123456789",
+        "OCEAN__PORT__BASE_URL": port_url,
+        "OCEAN__INTEGRATION__IDENTIFIER": "my-custom-integration",
+        "OCEAN__INITIALIZE_PORT_RESOURCES": "false",
+        "OCEAN__CACHING_STORAGE_MODE": "memory",
+        "OCEAN__INTEGRATION__CONFIG__BASE_URL": api_url,
+        "OCEAN__INTEGRATION__CONFIG__MAX_RETRIES": "0",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
+    app = build_context(tmp_path_factory.mktemp("image") / "app")
+    home = tmp_path_factory.mktemp("home")
+    with (
+        FakeApi() as good_api,
+        FakeApi() as bad_api,
+        FakePort(mapping(resource("/users")), existing=EXISTING) as good_port,
+        FakePort(mapping(resource("/users")), existing=EXISTING) as bad_port,
+    ):
+        good_api.json_route("/users", USERS)
+        bad_api.route("GET", "/users", lambda _request: Reply(500, {"error": "down"}))
+        commands: dict[str, tuple[list[str], dict[str, str], FakePort | None, FakeApi | None]] = {
+            "ok": (
+                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                _env(home, good_port.url, good_api.url),
+                good_port,
+                good_api,
+            ),
+            "failed": (
+                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                _env(home, bad_port.url, bad_api.url),
+                bad_port,
+                bad_api,
+            ),
+            # The image's own entry point, with a setting our code rejects.
+            "bad_settings": (
+                ["ocean", "sail", "-p", str(_free_port())],
+                _env(home, "http://127.0.0.1:9", "ftp://api.example.com", **_once()),
+                None,
+                None,
+            ),
+        }
+        started = {
+            name: subprocess.Popen(
+                argv,
+                cwd=app,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # the wrapper's ocean and tee die with it, below
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for name, (argv, env, _port, _api) in commands.items()
+        }
+        results: dict[str, Run] = {}
+        try:
+            for name, process in started.items():
+                output, _ = process.communicate(timeout=90)
+                *_command, port, api = commands[name]
+                results[name] = Run(process.returncode, output, port, api)
+        finally:
+            for process in started.values():
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+        yield results
+
+
+def _once() -> dict[str, str]:
+    return {"OCEAN__EVENT_LISTENER__TYPE": "ONCE"}
+
+
+def _states(run: Run) -> list[Any]:
+    assert run.port is not None
+    return [state["status"] for state in run.port.resync_states]
+
+
+def test_a_finished_resync_upserts_deletes_stale_and_exits_0(runs: dict[str, Run]) -> None:
+    run = runs["ok"]
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.port is not None
+    assert sorted(e["identifier"] for e in run.port.upserted) == ["1", "2"]
+    assert [e["identifier"] for e in run.port.deleted] == ["stale-1"]
+    assert _states(run)[-1] == "completed"
+    assert "Resync finished successfully" in run.output
+    assert "sail-once: resync finished successfully" in run.output
+
+
+def test_a_failed_resync_deletes_nothing_and_the_wrapper_exits_1(runs: dict[str, Run]) -> None:
+    run = runs["failed"]
+    # `ocean sail --once` itself exited 0; only the log and Port's resync state tell.
+    assert "sail-once: ocean sail exited 0, but the resync FAILED" in run.output, run.output[-3000:]
+    assert run.returncode == 1
+    assert run.port is not None and run.port.deleted == []
+    assert _states(run)[-1] == "failed"
+    assert "Resync failed with 1 errors, skipping delete phase" in run.output
+
+
+def test_image_entry_point_loads_our_settings_from_the_image_files(runs: dict[str, Run]) -> None:
+    run = runs["bad_settings"]
+    assert run.returncode == 1
+    assert "ConfigurationError" in run.output
+    assert "baseUrl: expected an absolute http(s) URL" in run.output
+    # Our modules were imported from the laid-out /app, not from this checkout.
+    assert f'"{ROOT / "settings.py"}"' not in run.output
+    assert os.sep + "app" + os.sep + "settings.py" in run.output
