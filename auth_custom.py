@@ -75,12 +75,12 @@ class CustomLoginAuth(TokenAuth):
         answer = decode_login(response)
         # The whole answer is treated as secret: a session id or refresh token is as sensitive
         # as the access token, and the template may use any of them.
-        self._redact.add(*string_values(answer))
         found: list[Any] = []  # every value a placeholder resolved to, masked as written
         headers = render(self._template.headers, answer, "headers", found=found)
         params = render(self._template.query_params, answer, "queryParams", found=found)
         body = render(self._template.body, answer, "body", keep_types=True, found=found)
-        self._redact.add(*with_url_forms([as_text(value) for value in found]))
+        rendered = with_url_forms([as_text(value) for value in found])
+        self._redact.rotate("login", *string_values(answer), *rendered)
         self._headers, self._params, self._body = headers, params, body
         lifetimes = [self._login.reauthenticate_interval_seconds, expires_in(answer)]
         known = [float(seconds) for seconds in lifetimes if seconds is not None]

@@ -75,7 +75,7 @@ class ClientCredentialsAuth(TokenAuth):
 
     def accept_login(self, response: httpx.Response) -> float | None:
         answer = decode_login(response)
-        self._redact.add(*string_values(answer))
+        self._redact.rotate("token", *string_values(answer))
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise AuthenticationError(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from redaction import MASK, Redactor, excerpt
 
 SECRET = "tok-a/b+c=d e" + "x" * 30
@@ -27,3 +29,20 @@ def test_excerpt_redacts_before_truncating() -> None:
     redact = Redactor([SECRET])
     text = "a" * 295 + SECRET
     assert SECRET[:10] not in excerpt(text, redact, limit=300)
+
+
+def test_rotated_logins_keep_recent_tokens_and_retire_old_ones() -> None:
+    from port_ocean.log.sensetive import sensitive_log_filter
+
+    redact = Redactor(["configured-secret"])
+    tokens = [f"token-{n:02d}-" + "z" * 30 for n in range(6)]
+    for token in tokens:
+        redact.rotate("login", token)
+    text = " ".join(tokens)
+    masked = redact(text).split()
+    assert masked[:3] == tokens[:3]  # retired generations are no longer matched
+    assert masked[3:] == [MASK] * 3
+    assert redact("configured-secret") == MASK
+    ocean_patterns = {p.pattern for p in sensitive_log_filter.compiled_patterns}
+    assert not {re.escape(t) for t in tokens[:3]} & ocean_patterns
+    assert {re.escape(t) for t in tokens[3:]} <= ocean_patterns
