@@ -9,19 +9,29 @@ it. These are Ocean mapping models, so they are pydantic v1 (`pydantic.v1`), wit
 Unknown selector keys are rejected: a typo like `querry_params` would otherwise be ignored.
 """
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from port_ocean.core.handlers.port_app_config.api import APIPortAppConfig
 from port_ocean.core.handlers.port_app_config.models import (
     PortAppConfig,
+    PortResourceConfig,
     ResourceConfig,
     Selector,
 )
 from port_ocean.core.integrations.base import BaseIntegration
-from pydantic.v1 import Extra, Field, validator
+from pydantic.v1 import Extra, Field, ValidationError, validator
 
+from config_errors import PortAppConfigError
 from data_path import check_data_path
 from endpoint import Endpoint, join_url
+from mapping_jq import check_expression, check_port_mapping
+from path_parameters import (
+    PathParameter,
+    check_placeholders,
+    check_resource,
+    check_skip_statuses,
+)
+from response_paths import compile_jq
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -66,16 +76,86 @@ class EndpointSelector(Selector):
             "retried. GET and HEAD are always treated as reads."
         ),
     )
+    error_when: str | None = Field(
+        default=None,
+        title="Error when",
+        description=(
+            "jq predicate over each response body that marks a 2xx response as an error, "
+            "e.g. '.ok == false' (Slack) or '.errors != null' (GraphQL). The resync fails "
+            "and nothing is deleted."
+        ),
+    )
+    error_message_path: str | None = Field(
+        default=None,
+        title="Error message path",
+        description=(
+            "jq expression to the API's own error message in a body matched by error_when, "
+            "e.g. .error or .errors[].message. Without it the body itself is quoted."
+        ),
+    )
+    identity_path: str | None = Field(
+        default=None,
+        title="Identity path",
+        description=(
+            "jq expression to an item's unique identifier, used to count items repeated "
+            "across pages (offset drift). Default: the item's id field, when it has one."
+        ),
+    )
 
     @validator("method", pre=True)
     def _upper_method(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @validator("query")
+    def _compile_query(cls, value: str) -> str:
+        check_expression("", value)  # raises with jq's message, rendered by config_errors
+        return value
 
     @validator("data_path")
     def _compile_data_path(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
         return check_data_path(value.strip())
+
+    @validator("error_when", "error_message_path", "identity_path")
+    def _compile_jq(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        compile_jq(value.strip())  # a ValueError names the expression and jq's message
+        return value.strip()
+
+    # Path parameters (docs/path-parameters.md); cross-checks against the kind happen in
+    # EndpointPortAppConfig, where the resource's index is known for the message.
+    path_parameters: dict[str, PathParameter] = Field(
+        default_factory=dict,
+        title="Path parameters",
+        description=(
+            "Fills each {name} placeholder of the kind from another endpoint: per name, the "
+            "discovery endpoint, its data_path, and field (jq per item → value). The kind is "
+            "fetched once per value; each item gets the value as __<name>."
+        ),
+    )
+    skip_statuses: list[int] = Field(
+        default_factory=list,
+        title="Statuses meaning 'no children'",
+        description=(
+            "For a kind with {placeholders}: statuses of a per-parent call (e.g. 404, 403) "
+            "that mean the parent has no children. Such parents are skipped and counted in "
+            "the log; any other failure fails the resync."
+        ),
+    )
+
+    @validator("path_parameters", pre=True)
+    def _no_path_parameters(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @validator("skip_statuses", pre=True)
+    def _no_skip_statuses(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @validator("skip_statuses")
+    def _check_skip_statuses(cls, value: list[int]) -> list[int]:
+        return check_skip_statuses(value)
 
 
 class EndpointResourceConfig(ResourceConfig):
@@ -92,6 +172,21 @@ class EndpointResourceConfig(ResourceConfig):
         if not value.strip():
             raise ValueError("kind must be an endpoint path such as /api/v1/users")
         join_url("https://example.invalid", value)  # rejects absolute URLs
+        check_placeholders(value)  # `{ticket id}` would be sent literally
+        return value
+
+    @validator("selector")
+    def _check_path_parameters(
+        cls, selector: EndpointSelector, values: dict[str, Any]
+    ) -> EndpointSelector:
+        if "kind" in values:  # else the kind itself is invalid, and reported
+            parameters, skip = selector.path_parameters, selector.skip_statuses
+            check_resource(values["kind"], parameters, skip, EndpointSelector)
+        return selector
+
+    @validator("port")
+    def _compile_mapping(cls, value: PortResourceConfig) -> PortResourceConfig:
+        check_port_mapping(value)  # see mapping_jq.py: a broken identifier would delete all
         return value
 
     def endpoint(self, base_url: str) -> Endpoint:
@@ -105,6 +200,9 @@ class EndpointResourceConfig(ResourceConfig):
             body=selector.body,
             data_path=selector.data_path,
             read_only=selector.read_only,
+            error_when=selector.error_when,
+            error_message_path=selector.error_message_path,
+            identity_path=selector.identity_path,
         )
 
 
@@ -115,6 +213,14 @@ class EndpointPortAppConfig(PortAppConfig):
         title="Resources",
         description="One entry per endpoint to sync.",
     )
+
+    @classmethod
+    def parse_obj(cls, obj: Any) -> Self:
+        """Ocean's entry point; errors keep their type, with a text naming path and fix."""
+        try:
+            return super().parse_obj(obj)
+        except ValidationError as error:
+            raise PortAppConfigError(error, obj) from None
 
 
 class OceanCustomIntegration(BaseIntegration):

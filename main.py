@@ -9,11 +9,15 @@ from loguru import logger
 from port_ocean.context.event import event
 from port_ocean.context.ocean import ocean
 from port_ocean.core.ocean_types import ASYNC_GENERATOR_RESYNC_TYPE
+from port_ocean.core.probe import ProbeContext
 
 from client import ApiClient
+from fan_out import FanOut, FanOutPlan
 from http_factory import build_http_client
 from integration import EndpointResourceConfig
+from probe import run_probe
 from redaction import Redactor
+from resync_scope import discovery_cache, forget_discoveries
 from settings import ConnectionSettings, load_settings
 
 # Parsed at import, which Ocean does at start-up: invalid settings stop the integration there,
@@ -39,5 +43,28 @@ def api_client() -> ApiClient:
 async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
     """Yield each page's items; any error propagates so Ocean deletes nothing."""
     resource = cast(EndpointResourceConfig, event.resource_config)
-    async for items in api_client().iter_items(resource.endpoint(SETTINGS.base_url)):
+    endpoint = resource.endpoint(SETTINGS.base_url)
+    selector = resource.selector
+    if selector.path_parameters:  # a {templated} kind: once per discovered value
+        plan = FanOutPlan.build(
+            endpoint, SETTINGS.base_url, selector.path_parameters, selector.skip_statuses
+        )
+        cache = discovery_cache(SETTINGS.base_url)
+        limit = SETTINGS.max_concurrent_requests
+        pages = FanOut(api_client(), plan, cache, limit).pages()
+    else:
+        pages = api_client().iter_items(endpoint)
+    async for items in pages:
         yield items
+
+
+@ocean.on_resync_complete()
+async def drop_discovered_values() -> None:
+    """Discovered path-parameter values live for one resync only."""
+    forget_discoveries()
+
+
+@ocean.on_probe()
+async def probe_connection(context: ProbeContext) -> ProbeContext:
+    """`ocean probe`: base URL, credentials and each resource's first page (see probe.py)."""
+    return await run_probe(context, SETTINGS, REDACT)
