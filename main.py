@@ -16,6 +16,7 @@ from fan_out import FanOut, FanOutPlan
 from http_factory import build_http_client
 from integration import EndpointResourceConfig
 from probe import run_probe
+from read_ahead import read_ahead
 from redaction import Redactor
 from resync_scope import discovery_cache, forget_discoveries
 from settings import ConnectionSettings, load_settings
@@ -25,6 +26,10 @@ from settings import ConnectionSettings, load_settings
 SETTINGS: ConnectionSettings = load_settings(ocean.integration_config)
 REDACT = Redactor(SETTINGS.secrets)
 logger.info(f"Ocean custom integration configured: {SETTINGS.describe()}")
+
+# Pages held ahead of Ocean's mapping: enough to hide the upstream's latency, and bounded so
+# memory does not grow with the endpoint's size.
+READ_AHEAD_PAGES = 2
 
 _client: tuple[asyncio.AbstractEventLoop, ApiClient] | None = None
 
@@ -53,7 +58,9 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         limit = SETTINGS.max_concurrent_requests
         pages = FanOut(api_client(), plan, cache, limit).pages()
     else:
-        pages = api_client().iter_items(endpoint)
+        # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
+        # already: its workers run ahead of the consumer).
+        pages = read_ahead(api_client().iter_items(endpoint), depth=READ_AHEAD_PAGES)
     async for items in pages:
         yield items
 
