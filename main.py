@@ -27,10 +27,6 @@ SETTINGS: ConnectionSettings = load_settings(ocean.integration_config)
 REDACT = Redactor(SETTINGS.secrets)
 logger.info(f"Ocean custom integration configured: {SETTINGS.describe()}")
 
-# Pages held ahead of Ocean's mapping: enough to hide the upstream's latency, and bounded so
-# memory does not grow with the endpoint's size.
-READ_AHEAD_PAGES = 2
-
 _client: tuple[asyncio.AbstractEventLoop, ApiClient] | None = None
 
 
@@ -60,7 +56,7 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
     else:
         # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
         # already: its workers run ahead of the consumer).
-        pages = read_ahead(api_client().iter_items(endpoint), depth=READ_AHEAD_PAGES)
+        pages = read_ahead(api_client().iter_items(endpoint))
     async for items in pages:
         yield items
 

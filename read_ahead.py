@@ -21,9 +21,22 @@ class _End:
         self.error = error
 
 
-async def read_ahead[T](source: AsyncIterator[T], depth: int = 2) -> AsyncGenerator[T, None]:
-    if depth < 1:
-        raise ValueError("depth must be at least 1")
+# Batches held ahead of the consumer: enough to hide an upstream's latency behind Ocean's work,
+# bounded so memory does not grow with the endpoint. 0 turns read-ahead off (the preview
+# command does, so that no page is requested past its --max-pages limit).
+PAGES_AHEAD = 2
+
+
+async def read_ahead[T](
+    source: AsyncIterator[T], depth: int | None = None
+) -> AsyncGenerator[T, None]:
+    depth = PAGES_AHEAD if depth is None else depth
+    if depth < 0:
+        raise ValueError("depth cannot be negative")
+    if depth == 0:
+        async for passed in source:
+            yield passed
+        return
     queue: asyncio.Queue[T | _End] = asyncio.Queue(maxsize=depth)
 
     async def produce() -> None:

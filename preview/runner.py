@@ -16,6 +16,7 @@ from port_ocean.context.ocean import ocean
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
 import http_factory
+import read_ahead
 from preview.model import PreviewReport, ResourceReport
 from preview.recorder import Limits, Listener, Recorder
 from preview.sources import SettingsInput
@@ -85,6 +86,8 @@ def _attach(
 
     stack.enter_context(patch.object(integration, "process_resource", observed_process))
     stack.enter_context(patch.object(integration.entity_processor, "parse_items", observed_parse))
+    # No page past the preview's limits: the resync must not read ahead of the recorder.
+    stack.enter_context(patch.object(read_ahead, "PAGES_AHEAD", 0))
     for kind, handlers in integration.event_strategy.resync.items():
         limited = [recorder.limit(h) if inspect.isasyncgenfunction(h) else h for h in handlers]
         stack.enter_context(patch.dict(integration.event_strategy.resync, {kind: limited}))

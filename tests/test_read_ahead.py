@@ -67,3 +67,12 @@ async def test_consumer_stopping_early_stops_the_source() -> None:
         if page == 3:
             break
     await asyncio.wait_for(closed.wait(), timeout=5)
+
+
+async def test_depth_zero_passes_through_without_fetching_ahead() -> None:
+    log: list[str] = []
+    stream = read_ahead(counting_source(log, 5), depth=0)
+    assert await anext(stream) == 0
+    await asyncio.sleep(0.05)
+    assert log == ["fetched 0"]
+    await stream.aclose()
