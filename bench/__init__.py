@@ -1,0 +1,1 @@
+"""Benchmark suite (issue 8); run `python -m bench --help`, read docs/benchmarks.md."""

@@ -1,0 +1,218 @@
+"""The benchmark suite (issue 8): `python -m bench [--quick] [--only GROUPS] [size flags]`.
+
+Starts the benchmark API as a separate process per server configuration, runs every
+measurement in its own worker process (peak RSS per measurement), prints the tables and
+issue 8's targets, and writes everything to bench/results/<timestamp>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import asdict, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.runner import ROOT, ApiServer, run_worker
+from bench.scenarios import GROUPS, OPT_IN, QUICK, Measure, Sizes, build
+
+RESULTS = ROOT / "bench" / "results"
+SIZE_FLAGS = [f.name for f in fields(Sizes) if f.name not in ("settings", "ocean")]
+
+
+def parse_args(argv: list[str]) -> tuple[Sizes, argparse.Namespace]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
+    parser.add_argument("--only", default=",".join(GROUPS), help=f"comma list of {GROUPS + OPT_IN}")
+    parser.add_argument("--rss-cap-mb", type=float, default=4096, help="kill a worker above it")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per measurement")
+    for name in SIZE_FLAGS:
+        kind = type(getattr(Sizes(), name))
+        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=None)
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra connection setting for our client and the resyncs",
+    )
+    parser.add_argument(
+        "--ocean",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Ocean setting for the resyncs, e.g. upsert_entities_batch_max_length=50",
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else Sizes()
+    given = {name: getattr(args, name) for name in SIZE_FLAGS if getattr(args, name) is not None}
+    sizes = replace(sizes, **given, settings=_pairs(args.setting), ocean=_pairs(args.ocean))
+    return sizes, args
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    pairs = dict(item.split("=", 1) for item in items if "=" in item)
+    if len(pairs) != len(items):
+        raise SystemExit(f"expected KEY=VALUE, got {items}")
+    return pairs
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    git = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(int(memory) / 1024**2, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_at_start": os.getloadavg(),
+        "git": git,
+    }
+
+
+def run(measures: list[Measure], args: argparse.Namespace, logs: Path) -> list[report.Row]:
+    rows: list[report.Row] = []
+    done = itertools.count(1)
+    for spec, batch in itertools.groupby(measures, key=lambda m: m.server):
+        with ApiServer(spec, logs / f"server-{len(rows)}.log") as server:
+            for measure in batch:
+                job = replace(measure.job, base_url=server.url)
+                log = logs / (measure.key.replace("/", "_").replace("@", "_") + ".log")
+                result = run_worker(job, server, log, args.rss_cap_mb, args.timeout)
+                row = {
+                    "key": measure.key,
+                    "group": measure.group,
+                    "style": measure.key.split("/")[1],
+                    "mode": job.mode,
+                    "latency_ms": spec.latency_ms,
+                    "page_size": job.page_size,
+                    "concurrency": job.concurrency,
+                    "expected": job.items,
+                    "settings": job.settings,
+                    **result,
+                }
+                rows.append(row)
+                print(f"[{next(done)}/{len(measures)}] {measure.key}: {_progress(row)}", flush=True)
+    return rows
+
+
+def _progress(row: report.Row) -> str:
+    if not report.ok(row):
+        return report.note(row)
+    speed = report.rate(row)
+    return (
+        f"{row['items']} items in {row['seconds']:.2f} s ({speed or 0:,.0f}/s), "
+        f"RSS {row.get('peak_rss_mb')} MB, {row['requests']} requests {report.note(row)}"
+    )
+
+
+def main(argv: list[str]) -> int:
+    sizes, args = parse_args(argv)
+    groups = tuple(g for g in args.only.split(",") if g)
+    if unknown := set(groups) - set(GROUPS + OPT_IN):
+        allowed = ", ".join(GROUPS + OPT_IN)
+        raise SystemExit(f"--only: unknown group(s) {sorted(unknown)}; allowed: {allowed}")
+    from settings import ConnectionSettings
+
+    measures = build(sizes, groups, set(ConnectionSettings.model_fields))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    logs = RESULTS / "logs" / stamp
+    logs.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print(
+        f"bench {stamp}: {len(measures)} measurements, groups {', '.join(groups)}; "
+        f"{info['cpus']} CPUs ({info['cpu']}), load {info['load_at_start'][0]:.2f}; logs in {logs}"
+    )
+    started = time.monotonic()
+    rows = run(measures, args, logs)
+    duration = time.monotonic() - started
+    text = tables(rows, sizes, groups)
+    print("\n" + text + f"\n\nTotal {duration:.0f} s.")
+    by_key = {row["key"]: row for row in rows}
+    out = RESULTS / f"{stamp}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "started": stamp,
+                "duration_s": round(duration, 1),
+                "command": " ".join(["python -m bench", *argv]),
+                "machine": info,
+                "sizes": asdict(sizes),
+                "groups": groups,
+                "results": rows,
+                "targets": report.targets(by_key, sizes),
+                "tables": text,
+            },
+            indent=2,
+        )
+    )
+    print(f"Results: {out.relative_to(ROOT)}")
+    return 0 if all(report.ok(row) or "skipped" in row for row in rows) else 1
+
+
+def tables(rows: list[report.Row], sizes: Sizes, groups: tuple[str, ...]) -> str:
+    by_key = {row["key"]: row for row in rows}
+    s, parts = sizes, []
+    if "styles" in groups:
+        parts.append(
+            f"== Fetch path by style: {s.items} items, page {s.page_size}, 0 ms ==\n"
+            + report.style_table(by_key, "styles", 0, s.concurrency)
+        )
+    if "parallel" in groups:
+        parts.append(
+            f"== Addressable styles: {s.parallel_items} items, page {s.page_size}, "
+            f"{s.latency_ms:g} ms, "
+            f"maxConcurrentRequests {s.concurrency} ==\n"
+            + report.style_table(by_key, "parallel", s.latency_ms, s.concurrency)
+        )
+    for group, title in (
+        (
+            "pipeline",
+            f"Full resync through Ocean's harness: {s.pipeline_items} items, page {s.page_size}",
+        ),
+        (
+            "memory",
+            f"Memory: {s.rss_small_items} items (vs {s.items} above), one {s.huge_mb:g} MB array",
+        ),
+        (
+            "fan_out",
+            f"Fan-out: {s.parents} parents x 1 page of {s.children} children, c={s.concurrency}",
+        ),
+        ("batches", f"Ocean's settings: {s.batch_items} items from memory through Ocean"),
+    ):
+        if group in groups:
+            parts.append(
+                f"== {title} ==\n" + report.rows_table([r for r in rows if r["group"] == group])
+            )
+    extra = sorted({f"{k}={v}" for row in rows for k, v in row.get("settings", {}).items()})
+    parts.append(
+        "Connection settings per style: bench/styles.py; added for offset/page or by --setting: "
+        + (", ".join(extra) or "none")
+    )
+    found = [t for t in report.targets(by_key, sizes) if set(t["needs"]) <= set(groups)]
+    if found:
+        parts.append("== Targets (issue 8) ==\n" + report.targets_text(found))
+    return "\n\n".join(parts)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,156 @@
+"""What one benchmark run measures: the groups of issue 8's targets, sized from the CLI.
+
+styles    every pagination style, --items at 0 ms: ours, ours+read-ahead, plain httpx
+parallel  offset/page, --parallel-items at --latency-ms: ours vs sequential vs concurrent httpx
+pipeline  full resyncs through Ocean's harness: page at 0 ms and at --pipeline-latency-ms,
+          cursor at --pipeline-latency-ms, the cursor fetch chain alone, and from memory
+memory    peak RSS at --rss-small-items (vs the styles group's --items), the import floor,
+          and one --huge-mb top-level array (ours, and plain httpx streaming it)
+fan_out   --parents x 1 page of children at --fan-out-latency-ms: sequential vs concurrent
+batches   (opt-in) Ocean's own settings: the from-memory resync of --batch-items with other
+          batch (page) sizes and JQ worker counts
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bench.job import Job
+from bench.runner import ServerSpec
+from bench.styles import ADDRESSABLE, STYLES
+
+GROUPS = ("styles", "parallel", "pipeline", "memory", "fan_out")
+OPT_IN = ("batches",)  # not in the default run: ask for it with --only
+BATCH_PAGE_SIZES = (20, 100, 1000)
+BATCH_WORKERS = (1, 4)  # Ocean's process_in_queue_max_workers (default: the CPU limit)
+FETCH_MODES = ("ours", "ours_read_ahead", "httpx_seq")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    items: int = 100_000
+    page_size: int = 100
+    concurrency: int = 10
+    repeat: int = 1  # rounds per fetch measurement (the fastest is reported)
+    parallel_items: int = 100_000
+    latency_ms: float = 20.0
+    pipeline_items: int = 20_000
+    pipeline_latency_ms: float = 200.0
+    rss_small_items: int = 10_000
+    huge_mb: float = 300.0
+    parents: int = 1000
+    children: int = 5
+    fan_out_latency_ms: float = 20.0
+    batch_items: int = 5000
+    settings: dict[str, Any] = field(default_factory=dict)  # --setting KEY=VALUE
+    ocean: dict[str, Any] = field(default_factory=dict)  # --ocean KEY=VALUE
+
+
+QUICK = Sizes(
+    items=2000,
+    parallel_items=1000,
+    pipeline_items=200,
+    rss_small_items=500,
+    huge_mb=5,
+    parents=20,
+    batch_items=500,
+    repeat=3,
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str  # group/style/mode, unique in a run
+    group: str
+    server: ServerSpec
+    job: Job
+
+
+def known_total(style: str, supported: set[str]) -> dict[str, Any]:
+    """Point offset/page at the server's `total` once the settings know the key (issue 8
+    part 2); the benchmark API always states it."""
+    return {"total_path": "total"} if style in ADDRESSABLE and "total_path" in supported else {}
+
+
+def build(sizes: Sizes, groups: tuple[str, ...], supported: set[str]) -> list[Measure]:
+    measures: list[Measure] = []
+
+    def add(
+        group: str, server: ServerSpec, mode: str, style: str = "-", tag: str = "", **job: Any
+    ) -> None:
+        extra = {**known_total(style, supported), **sizes.settings}
+        base = Job(mode, style=style if style != "-" else "page", page_size=sizes.page_size)
+        base = replace(base, concurrency=sizes.concurrency, repeat=sizes.repeat)
+        base = replace(base, settings=extra, ocean=sizes.ocean)
+        key = f"{group}/{style}{tag}/{mode}@{server.latency_ms:g}ms"
+        measures.append(Measure(key, group, server, replace(base, **job)))
+
+    if "styles" in groups:
+        server = ServerSpec(sizes.items, sizes.page_size)
+        for style in STYLES:
+            modes = FETCH_MODES + (("httpx_concurrent",) if style in ADDRESSABLE else ())
+            for mode in modes:
+                add("styles", server, mode, style, items=sizes.items)
+    if "parallel" in groups:
+        server = ServerSpec(sizes.parallel_items, sizes.page_size, sizes.latency_ms)
+        for style in ADDRESSABLE:
+            for mode in (*FETCH_MODES, "httpx_concurrent"):
+                add("parallel", server, mode, style, items=sizes.parallel_items)
+    if "pipeline" in groups:
+        n = sizes.pipeline_items
+        idle = ServerSpec(n, sizes.page_size)
+        slow = ServerSpec(n, sizes.page_size, sizes.pipeline_latency_ms)
+        add("pipeline", idle, "resync_memory", "page", items=n)
+        add("pipeline", idle, "resync", "page", items=n)
+        add("pipeline", slow, "resync", "page", items=n)
+        add("pipeline", slow, "resync", "cursor", items=n)
+        add("pipeline", slow, "ours", "cursor", items=n)  # the fetch chain alone
+    if "memory" in groups:
+        small = ServerSpec(sizes.rss_small_items, sizes.page_size)
+        add("memory", small, "idle")
+        for mode in ("ours", "ours_read_ahead"):
+            add("memory", small, mode, "page", items=sizes.rss_small_items)
+        huge = ServerSpec(0, sizes.page_size, huge_mb=sizes.huge_mb)
+        for mode in ("huge_ours", "huge_httpx_stream"):
+            add("memory", huge, mode, "huge")
+    if "fan_out" in groups:
+        server = ServerSpec(
+            0,
+            sizes.page_size,
+            sizes.fan_out_latency_ms,
+            parents=sizes.parents,
+            children=sizes.children,
+        )
+        total = sizes.parents * sizes.children
+        for mode in (
+            "fan_out_httpx_seq",
+            "fan_out_httpx_concurrent",
+            "fan_out_ours",
+            "resync_fan_out",
+        ):
+            add("fan_out", server, mode, "fan_out", items=total)
+    if "batches" in groups:
+        n, idle = sizes.batch_items, ServerSpec(0, sizes.page_size)
+        for size in BATCH_PAGE_SIZES:
+            add(
+                "batches",
+                idle,
+                "resync_memory",
+                "page",
+                f" pageSize={size}",
+                items=n,
+                page_size=size,
+            )
+        for workers in BATCH_WORKERS:
+            ocean = {**sizes.ocean, "process_in_queue_max_workers": str(workers)}
+            add(
+                "batches",
+                idle,
+                "resync_memory",
+                "page",
+                f" jqWorkers={workers}",
+                items=n,
+                ocean=ocean,
+            )
+    return measures
