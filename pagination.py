@@ -3,12 +3,12 @@
 A paginator never sends a request, sleeps or logs. Given the page just received it answers
 with the next request's query parameters (or a whole next URL) or `Done` with the reason. A
 fresh paginator is built per endpoint run. A missing stop field is never read as "more pages".
-Safety guards that hold for every style (repeats, page cap) live in `PaginationGuard`.
+Safety guards that hold for every style (repeats, page cap) live in `PaginationGuard`
+(`pagination_guard.py`, re-exported here).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,8 @@ import httpx
 
 from completeness import read_total
 from errors import ConfigurationError, PaginationError
+from link_header import find_link as find_link  # re-exported
+from pagination_guard import PaginationGuard as PaginationGuard  # re-exported
 from response_paths import MISSING, ResponsePath
 from settings import ConnectionSettings
 
@@ -216,42 +218,6 @@ class HeaderLinkPaginator(Paginator):
         return NextPage(url=str(page.url.join(link)))
 
 
-def find_link(headers: httpx.Headers, rel: str) -> str | None:
-    """The target of the first Link header entry whose rel list contains `rel`."""
-    for value in headers.get_list("link"):
-        for entry in _split_link_entries(value):
-            target, _, attributes = entry.partition(">")
-            for attribute in attributes.split(";"):
-                name, _, rels = attribute.strip().partition("=")
-                if (
-                    name.strip().lower() == "rel"
-                    and rel.lower() in rels.strip('" ').lower().split()
-                ):
-                    return target.strip().lstrip("<").strip()
-    return None
-
-
-def _split_link_entries(value: str) -> list[str]:
-    """Split on commas outside `<...>` and quotes: URLs may hold commas."""
-    entries: list[str] = []
-    current: list[str] = []
-    in_url = in_quotes = False
-    for char in value:
-        if char == "<" and not in_quotes:
-            in_url = True
-        elif char == ">" and not in_quotes:
-            in_url = False
-        elif char == '"' and not in_url:
-            in_quotes = not in_quotes
-        elif char == "," and not in_url and not in_quotes:
-            entries.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    entries.append("".join(current))
-    return [entry.strip() for entry in entries if entry.strip()]
-
-
 PAGINATORS: dict[str, type[Paginator]] = {
     "none": Paginator,
     "offset": OffsetPaginator,
@@ -271,43 +237,6 @@ def build_paginator(settings: ConnectionSettings) -> Paginator:
             f"allowed: {', '.join(PAGINATORS)}"
         ) from None
     return paginator_class(settings)
-
-
-class PaginationGuard:
-    """Ends pagination loudly instead of looping: repeated request URL, repeated page, cap.
-
-    `url` arguments must already be redacted: they end up in error messages.
-    """
-
-    def __init__(self, max_pages: int) -> None:
-        self._max_pages = max_pages
-        self._seen_urls: set[str] = set()
-        self._seen_pages: dict[bytes, int] = {}
-        self.pages = 0
-
-    def check_request(self, url: str) -> None:
-        if self.pages >= self._max_pages:
-            raise PaginationError(
-                f"stopped after maxPages={self._max_pages} pages with more still announced; "
-                "raise maxPages in the connection settings if the endpoint really is that large"
-            )
-        if url in self._seen_urls:
-            raise PaginationError(
-                f"the next page request repeats an earlier one ({url}); stopping instead of "
-                "looping. Check cursorPath / nextLinkPath / paginationParam"
-            )
-        self._seen_urls.add(url)
-
-    def check_page(self, content: bytes, item_count: int) -> None:
-        self.pages += 1
-        if item_count:
-            digest = hashlib.blake2b(content, digest_size=16).digest()
-            if (earlier := self._seen_pages.get(digest)) is not None:
-                raise PaginationError(
-                    f"page {self.pages} is identical to page {earlier}: the API is ignoring the "
-                    "pagination parameters. Check paginationType, paginationParam and sizeParam"
-                )
-            self._seen_pages[digest] = self.pages
 
 
 def _path(spec: str | None) -> ResponsePath | None:

@@ -18,30 +18,35 @@ from typing import Any
 _PLAIN_PATH = re.compile(r"^\.(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?(?:\[\])?$")
 
 
-def select(expression: str, value: Any) -> list[Any]:
-    """All outputs of the jq `expression` over `value`; raises ValueError like jq does."""
+def select(expression: str, value: Any, text: str | None = None) -> list[Any]:
+    """All outputs of the jq `expression` over `value`; raises ValueError like jq does.
+
+    `text`, when given, is the JSON text `value` was decoded from: jq then parses it as is,
+    instead of a copy of `value` re-serialised for it (which costs about a third more)."""
     expression = expression.strip()
     if _PLAIN_PATH.match(expression):
         return _walk_plain(expression, value)
     if expression not in _BUILDS_VALUES:
         try:
-            (paths,) = _evaluate(f"[path({expression})]", value)
+            (paths,) = _evaluate(f"[path({expression})]", value, text)
             return [_follow(value, path) for path in paths]
         except ValueError as error:
             if "Invalid path expression" not in str(error):
                 raise
             _BUILDS_VALUES.add(expression)
-    return _evaluate(expression, value)
+    return _evaluate(expression, value, text)
 
 
 # Expressions found not to be path expressions: evaluated directly from then on.
 _BUILDS_VALUES: set[str] = set()
 
 
-def _evaluate(expression: str, value: Any) -> list[Any]:
+def _evaluate(expression: str, value: Any, text: str | None = None) -> list[Any]:
     from response_paths import compile_jq  # one compile cache for the whole integration
 
-    return list(compile_jq(expression).input_value(value).all())
+    program = compile_jq(expression)
+    runner = program.input_value(value) if text is None else program.input_text(text)
+    return list(runner.all())
 
 
 def _walk_plain(expression: str, value: Any) -> list[Any]:

@@ -27,12 +27,14 @@ def check_error_body(
     error_message_path: str | None,
     where: str,
     redact: Callable[[str], str],
+    text: str | None = None,
 ) -> None:
-    """Raise ApiReportedError when `error_when` holds for this page's body."""
+    """Raise ApiReportedError when `error_when` holds for this page's body (decoded from
+    `text`, when at hand: jq reads it as is)."""
     if error_when is None:
         return
     try:
-        outputs = jq_outputs(error_when, body)
+        outputs = jq_outputs(error_when, body, text)
     except ValueError as error:
         raise ResponseFormatError(
             f"{where}: error_when {error_when!r} failed on the response: {error}. "

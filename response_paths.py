@@ -27,15 +27,16 @@ def compile_jq(expression: str) -> Any:
         raise ValueError(f"jq expression {expression!r} does not compile: {error}") from None
 
 
-def jq_outputs(expression: str, value: Any) -> list[Any]:
+def jq_outputs(expression: str, value: Any, text: str | None = None) -> list[Any]:
     """All outputs of a jq expression over a decoded JSON value, with values kept exact.
 
     Values that merely pass *through* jq come back with integers beyond 2**53 rounded
     (a 64-bit id 1234567890123456789 becomes ...768, and two items can collapse into one
     entity). So `precise_jq` resolves the selection to paths and reads the values from
     `value` itself; only expressions that build new values are evaluated by jq as is.
+    `text`: the JSON text `value` was decoded from, if at hand; jq reads it as is.
     """
-    return precise_jq.select(expression, value)
+    return precise_jq.select(expression, value, text)
 
 
 class ResponsePath:

@@ -99,6 +99,9 @@ class ConnectionSettings(BaseModel):
     total_path: str | None = None  # completeness: where the API states the item count
     strict_total: bool = False  # a total mismatch fails the resync instead of warning
     stop_on_short_page: bool = False  # offset/page: a page under pageSize is the last
+    # offset/page: page requests in flight per endpoint (docs/performance.md); "auto" is
+    # maxConcurrentRequests when the first page states its total (totalPath), else 1
+    parallel_pages: int | Literal["auto"] = "auto"
 
     timeout: float = Field(default=30.0, gt=0)
     verify_ssl: bool = True
@@ -132,6 +135,18 @@ class ConnectionSettings(BaseModel):
             return value.strip()
         return None
 
+    @field_validator("parallel_pages", mode="before")
+    @classmethod
+    def _parse_parallel_pages(cls, value: Any) -> Any:
+        text = str(value).strip().lower()
+        if text == "auto":
+            return "auto"
+        if not isinstance(value, bool) and text.isdigit() and int(text) >= 1:
+            return int(text)
+        raise ValueError(
+            "expected auto, or a whole number of pages of at least 1 (1: one at a time)"
+        )
+
     @model_validator(mode="after")
     def _check_combinations(self) -> Self:
         for field in _REQUIRED_SECRET.get(self.auth_type, ()):
@@ -152,9 +167,16 @@ class ConnectionSettings(BaseModel):
             raise ValueError(
                 "strictTotal needs totalPath: where the API states its total, e.g. meta.total"
             )
-        if self.stop_on_short_page and self.pagination_type not in ("offset", "page"):
+        addressable = self.pagination_type in ("offset", "page")
+        if self.stop_on_short_page and not addressable:
             raise ValueError(
                 "stopOnShortPage applies to paginationType offset or page only; "
+                f"got paginationType '{self.pagination_type}'"
+            )
+        if self.parallel_pages not in ("auto", 1) and not addressable:
+            raise ValueError(
+                "parallelPages applies to paginationType offset or page only (cursor and link "
+                "styles need each response before the next request); "
                 f"got paginationType '{self.pagination_type}'"
             )
 

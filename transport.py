@@ -23,10 +23,12 @@ from loguru import logger
 from errors import RetriesExhaustedError, RetryWaitTooLongError
 from rate_limit import LimitedTransport, RequestLimiter
 from retry_after import is_rate_limited, requested_wait
+from stream_head import read_head
 
 __all__ = [
     "RETRYABLE",
     "STATS",
+    "STREAM",
     "LimitedTransport",
     "RequestLimiter",
     "RequestStats",
@@ -41,6 +43,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRYABLE = "ocean_custom.retryable"
 # Request extension: a RequestStats to count attempts, retries and waits into.
 STATS = "ocean_custom.stats"
+# Request extension: True leaves a 2xx body unread, for the caller to stream (see streaming.py).
+STREAM = "ocean_custom.stream"
 
 
 @dataclass
@@ -71,6 +75,11 @@ class RetryTransport(httpx.AsyncBaseTransport):
     are retried. The body is read inside the loop, so a connection dropped mid-body is retried
     too. When retries run out it raises `RetriesExhaustedError` naming `maxRetries`; a server
     asking for a wait over `maxRetryWait` raises `RetryWaitTooLongError` at once.
+
+    A request marked with the STREAM extension whose 2xx body is longer than
+    `stream_head.STREAM_AFTER_BYTES` gets its response back with the rest of the body unread:
+    a connection dropped after that point raises at the reader, which may already have handed
+    part of the body on (the resync then fails; nothing is deleted).
     """
 
     def __init__(
@@ -85,13 +94,17 @@ class RetryTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         stats: RequestStats | None = request.extensions.get(STATS)
         retryable = request.method in SAFE_METHODS or request.extensions.get(RETRYABLE) is True
+        streamed = request.extensions.get(STREAM) is True
         retries, waited = 0, 0.0
         while True:
             if stats is not None:
                 stats.requests += 1
             try:
                 response = await self._inner.handle_async_request(request)
-                await response.aread()
+                if not (streamed and response.is_success):
+                    await response.aread()  # an error body is small, and quoted in the message
+                elif not await read_head(response):
+                    return response  # a long body: the caller streams the rest, not retried
             except httpx.TransportError as error:
                 if not retryable or not self._policy.max_retries or _is_permanent(error):
                     raise
