@@ -127,6 +127,8 @@ class PageWindow:
         wanted = settings.parallel_pages
         if isinstance(wanted, str):  # auto: parallel only when no request can be wasted
             wanted = settings.max_concurrent_requests if total is not None else 1
+        if min(wanted, settings.max_concurrent_requests) <= 1:
+            return  # one page at a time: nothing is requested ahead
         self._in_flight = min(wanted, settings.max_concurrent_requests)
         self._size = self._in_flight * (2 if total is not None else 1)
         self._slots = asyncio.Semaphore(self._in_flight)

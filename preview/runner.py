@@ -40,7 +40,12 @@ async def run_preview(
         # Ocean's shared third-party client would be a bug, so it fails loudly.
         third_party_transport=InterceptTransport(strict=True),
         config_overrides={
-            "integration": {"identifier": "preview", "type": "custom", "config": inputs.raw},
+            # One page at a time: parallel pages would request past --max-pages.
+            "integration": {
+                "identifier": "preview",
+                "type": "custom",
+                "config": {**inputs.raw, "parallel_pages": "1"},
+            },
             "caching_storage_mode": "memory",
         },
     )

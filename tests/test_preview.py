@@ -220,3 +220,34 @@ async def test_progress_display_and_text_rendering(api: FakeApi, tmp_path: Path)
     render_report(data, 2, Console(file=text, width=200, soft_wrap=True))
     assert "Raw items (first 2 of 5):" in text.getvalue()
     assert TOKEN not in text.getvalue() + screen.getvalue()
+
+
+async def test_limits_hold_when_the_api_states_a_total(api: FakeApi, tmp_path: Path) -> None:
+    # With totalPath, the integration would fetch pages in parallel (parallelPages: auto);
+    # the preview must still request nothing past --max-pages.
+    items = [{"id": n, "name": f"s{n}"} for n in range(20)]
+
+    def page(request: Any) -> Reply:
+        number, size = int(request.query["page"]), int(request.query["size"])
+        chunk = items[(number - 1) * size : number * size]
+        return Reply(json_body={"items": chunk, "total": len(items)})
+
+    api.route("GET", "/api/items", page)
+    settings = tmp_path / "settings.yml"
+    settings.write_text(
+        json.dumps(
+            {
+                "baseUrl": api.url + "/api",
+                "paginationType": "page",
+                "pageSize": 2,
+                "totalPath": "total",
+                "maxConcurrentRequests": 5,
+            }
+        )
+    )
+    config = tmp_path / "port-app-config.yml"
+    config.write_text(json.dumps({"resources": [port_resource("/items", ".items")]}))
+    inputs = read_settings(settings, {}, ROOT)
+    report = await run_preview(inputs, read_mapping(config), Limits(max_pages=2), None)
+    assert [r.query["page"] for r in api.received] == ["1", "2"]
+    assert report.resources[0].items == 4
