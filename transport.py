@@ -21,6 +21,7 @@ import httpx
 from loguru import logger
 
 from errors import RetriesExhaustedError, RetryWaitTooLongError
+from proxy import EnvironmentProxyTransport
 from rate_limit import LimitedTransport, RequestLimiter
 from retry_after import is_rate_limited, requested_wait
 from stream_head import read_head
@@ -210,5 +211,9 @@ def build_transport(
 ) -> httpx.AsyncBaseTransport:
     """The stack every API request goes through, token and discovery requests included."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    network = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
-    return RetryTransport(LimitedTransport(network, limiter), policy, redact)
+
+    def network(proxy: str | None) -> httpx.AsyncBaseTransport:
+        return httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
+
+    routed = EnvironmentProxyTransport(network)
+    return RetryTransport(LimitedTransport(routed, limiter), policy, redact)

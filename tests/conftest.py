@@ -22,6 +22,10 @@ for name in list(os.environ):
     if name.startswith("OCEAN__"):
         del os.environ[name]
 os.environ["OCEAN__CACHING_STORAGE_MODE"] = "memory"
+# A proxy configured on the machine would route the tests' loopback traffic through it.
+for name in list(os.environ):
+    if name.lower() in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        del os.environ[name]
 
 from sample_api.server import FakeApi  # noqa: E402
 
