@@ -16,7 +16,7 @@ from typing import Any
 from loguru import logger
 
 from client import ApiClient
-from endpoint import Endpoint, join_url
+from endpoint import Endpoint, endpoint_for, join_url
 from errors import ConfigurationError, FetchError, OceanCustomError, PaginationError
 from path_parameters import PathParameter, fill, placeholders
 from response_paths import jq_outputs
@@ -86,15 +86,10 @@ class Discovery:
         return self.signature + json.dumps(used, sort_keys=True)
 
     def endpoint(self, base_url: str, binding: dict[str, str]) -> Endpoint:
-        return Endpoint(
-            kind=f"{self.owner} {self.key}",
-            url=join_url(base_url, fill(self.path, binding)),
-            method=self.method,
-            query_params=dict(self.query_params),
-            headers=dict(self.headers),
-            body=self.body,
-            data_path=self.data_path,
-            read_only=self.read_only,
+        return endpoint_for(
+            f"{self.owner} {self.key}",
+            join_url(base_url, fill(self.path, binding)),
+            self,
             error_when=self.error_when,
             error_message_path=self.error_message_path,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -27,6 +27,47 @@ class Endpoint:
     @property
     def retryable(self) -> bool:
         return self.read_only if self.read_only is not None else self.method in ("GET", "HEAD")
+
+
+class CallOptions(Protocol):
+    """How to make a call: a resource's selector, or a path parameter's discovery call."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def query_params(self) -> dict[str, Any]: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def body(self) -> Any: ...
+    @property
+    def data_path(self) -> str | None: ...
+    @property
+    def read_only(self) -> bool | None: ...
+
+
+def endpoint_for(
+    kind: str,
+    url: str,
+    call: CallOptions,
+    *,
+    error_when: str | None = None,
+    error_message_path: str | None = None,
+    identity_path: str | None = None,
+) -> Endpoint:
+    return Endpoint(
+        kind=kind,
+        url=url,
+        method=call.method,
+        query_params=dict(call.query_params),
+        headers=dict(call.headers),
+        body=call.body,
+        data_path=call.data_path,
+        read_only=call.read_only,
+        error_when=error_when,
+        error_message_path=error_message_path,
+        identity_path=identity_path,
+    )
 
 
 def join_url(base_url: str, path: str) -> str:

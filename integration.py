@@ -23,7 +23,7 @@ from pydantic.v1 import Extra, Field, ValidationError, validator
 
 from config_errors import PortAppConfigError
 from data_path import check_data_path
-from endpoint import Endpoint, join_url
+from endpoint import Endpoint, endpoint_for, join_url
 from mapping_jq import check_expression, check_port_mapping
 from path_parameters import (
     PathParameter,
@@ -191,15 +191,10 @@ class EndpointResourceConfig(ResourceConfig):
 
     def endpoint(self, base_url: str) -> Endpoint:
         selector = self.selector
-        return Endpoint(
-            kind=self.kind,
-            url=join_url(base_url, self.kind),
-            method=selector.method,
-            query_params=dict(selector.query_params),
-            headers=dict(selector.headers),
-            body=selector.body,
-            data_path=selector.data_path,
-            read_only=selector.read_only,
+        return endpoint_for(
+            self.kind,
+            join_url(base_url, self.kind),
+            selector,
             error_when=selector.error_when,
             error_message_path=selector.error_message_path,
             identity_path=selector.identity_path,

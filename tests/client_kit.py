@@ -3,11 +3,9 @@ for each pagination style, and log capture for the never-log-a-secret checks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
-
-from loguru import logger
 
 from client import ApiClient
 from endpoint import Endpoint, join_url
@@ -15,6 +13,7 @@ from http_factory import build_http_client
 from redaction import Redactor
 from sample_api.server import Handler, Received, Reply
 from settings import load_settings
+from tests.log_capture import captured_logs as captured_logs
 
 # Long and unlike anything else in a message, so a leak cannot hide behind partial masking.
 SECRET = "tok-" + "Qx7Lm2Vp9Rt4" * 4
@@ -43,16 +42,6 @@ async def fetch(base_url: str, target: Endpoint | None = None, **raw: Any) -> Pa
     """Every page of one endpoint run (default: GET /items with data_path .items)."""
     async with api_client(base_url, **raw) as client:
         return await collect(client, target or endpoint(base_url, data_path=".items"))
-
-
-@contextmanager
-def captured_logs() -> Iterator[list[str]]:
-    lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="DEBUG")
-    try:
-        yield lines
-    finally:
-        logger.remove(sink)
 
 
 # --- one fake route per pagination style; each serves `items` under "items" ----------------

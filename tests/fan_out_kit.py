@@ -3,11 +3,9 @@ and a fan-out run built from the same config dicts a user writes in the mapping.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
-
-from loguru import logger
 
 from client import ApiClient
 from discovery import DiscoveryCache
@@ -18,6 +16,7 @@ from path_parameters import PathParameter
 from redaction import Redactor
 from sample_api.server import FakeApi, Handler, Received, Reply
 from settings import load_settings
+from tests.log_capture import captured_logs as captured_logs
 
 Items = list[dict[str, Any]]
 
@@ -65,13 +64,3 @@ def fan_out(
 
 async def collect(run: FanOut) -> Items:
     return [item async for page in run.pages() for item in page]
-
-
-@contextmanager
-def captured_logs() -> Iterator[list[str]]:
-    lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="DEBUG")
-    try:
-        yield lines
-    finally:
-        logger.remove(sink)
