@@ -13,6 +13,7 @@ import precise_jq
 import stream_head
 from errors import ResponseFormatError
 from pagination_guard import DIGEST_SIZE, PaginationGuard
+from proxy import EnvironmentProxyTransport
 from rate_limit import LimitedTransport, RequestLimiter
 from sample_api.server import FakeApi, Received, Reply
 from tests.client_kit import SECRET, endpoint, fetch, offset_route
@@ -85,7 +86,9 @@ def test_the_connection_pool_is_sized_to_the_concurrency() -> None:
     assert isinstance(transport, RetryTransport)
     limited = transport._inner
     assert isinstance(limited, LimitedTransport)
-    network = limited._inner
+    routed = limited._inner  # direct or through the environment's proxy, per request
+    assert isinstance(routed, EnvironmentProxyTransport)
+    network = routed._make_network(None)
     assert isinstance(network, httpx.AsyncHTTPTransport)
     pool = network._pool
     assert (pool._max_connections, pool._max_keepalive_connections) == (7, 7)
