@@ -45,24 +45,29 @@ class ApiClient:
         self._settings, self._redact = settings, redact
         self._sender = RequestSender(http, settings, redact)
 
-    async def iter_items(self, endpoint: Endpoint) -> AsyncGenerator[Items, None]:
-        """Yield each page's items as soon as the page arrives; raise on any failure."""
+    async def iter_items(
+        self, endpoint: Endpoint, *, quiet: bool = False
+    ) -> AsyncGenerator[Items, None]:
+        """Yield each page's items as soon as the page arrives; raise on any failure.
+
+        `quiet` logs the run's start and finish lines at DEBUG: for the thousands of child
+        calls of a fan-out, which reports one summary line per kind instead."""
         if self._settings.pagination_type != "none":
-            pages = self._iter_pages(endpoint)
+            pages = self._iter_pages(endpoint, quiet=quiet)
         elif reason := whole_body_reason(self._settings, endpoint):
             logger.debug(f"{endpoint.kind}: reading the response whole: {reason}")
-            pages = self._iter_pages(endpoint, whole_reason=reason)
+            pages = self._iter_pages(endpoint, whole_reason=reason, quiet=quiet)
         else:
-            pages = self._iter_streamed(endpoint)
+            pages = self._iter_streamed(endpoint, quiet=quiet)
         async with aclosing(pages) as running:  # a consumer that stops early closes the run
             async for items in running:
                 yield items
 
     async def _iter_pages(
-        self, endpoint: Endpoint, whole_reason: str | None = None
+        self, endpoint: Endpoint, whole_reason: str | None = None, quiet: bool = False
     ) -> AsyncGenerator[Items, None]:
         """The one page loop; a window may send the next offset/page requests early."""
-        run = self._start(endpoint)
+        run = self._start(endpoint, quiet)
         paginator = build_paginator(self._settings)
         guard = PaginationGuard(self._settings.max_pages)
         completeness = CompletenessCheck(self._settings, endpoint)
@@ -114,13 +119,15 @@ class ApiClient:
         completeness.observe(body, items)
         return body, items
 
-    async def _iter_streamed(self, endpoint: Endpoint) -> AsyncGenerator[Items, None]:
+    async def _iter_streamed(
+        self, endpoint: Endpoint, quiet: bool = False
+    ) -> AsyncGenerator[Items, None]:
         """`paginationType: none`: one response, its items handed on in chunks as they arrive.
 
         Memory holds a chunk, not the response, so nothing per item is kept: no completeness
         check (its totalPath and error_when need the whole body: `whole_body_reason`), and no
         count of repeated identifiers, which detects offset drift between pages."""
-        run = self._start(endpoint)
+        run = self._start(endpoint, quiet)
         paginator = build_paginator(self._settings)
         request = self._sender.build(endpoint, paginator.first(), run.stats, stream=True)
         response = await self._sender.send(request, endpoint)
@@ -137,7 +144,7 @@ class ApiClient:
         finally:
             await response.aclose()  # gives the concurrency slot back, read or not
         if restart is not None:
-            async for items in self._read_again(endpoint, stream.yielded, restart):
+            async for items in self._read_again(endpoint, stream.yielded, restart, quiet):
                 yield items
             return
         run.page(self._redact(str(request.url)), stream.yielded)
@@ -148,7 +155,7 @@ class ApiClient:
         run.finish(done.reason, done.suspicious, "")
 
     async def _read_again(
-        self, endpoint: Endpoint, sent: int, reason: NotStreamable
+        self, endpoint: Endpoint, sent: int, reason: NotStreamable, quiet: bool
     ) -> AsyncGenerator[Items, None]:
         where = f"{endpoint.method} {endpoint.kind}"
         if not endpoint.retryable:
@@ -161,12 +168,13 @@ class ApiClient:
             f"{where}: {reason}, after {sent} items were handed on: fetching it again and "
             "reading it whole (those items are sent again; memory grows with the response)"
         )
-        async for items in self._iter_pages(endpoint, whole_reason=str(reason)):
+        async for items in self._iter_pages(endpoint, whole_reason=str(reason), quiet=quiet):
             yield items
 
-    def _start(self, endpoint: Endpoint) -> EndpointRun:
+    def _start(self, endpoint: Endpoint, quiet: bool) -> EndpointRun:
         run = EndpointRun(f"{endpoint.method} {endpoint.kind}", self._redact(endpoint.url))
-        logger.info(f"{run.where}: fetching {run.url}")
+        run.level = "DEBUG" if quiet else "INFO"
+        logger.log(run.level, f"{run.where}: fetching {run.url}")
         return run
 
 

@@ -23,6 +23,7 @@ class EndpointRun:
     pages: int = 0
     items: int = 0
     notes: list[str] = field(default_factory=list)  # extra facts for the finish line
+    level: str = "INFO"  # of the start and finish lines; DEBUG for a fan-out's child calls
 
     def page(self, url: str, items: int) -> None:
         """Count a page of `items` items fetched from `url` (redacted)."""
@@ -33,14 +34,14 @@ class EndpointRun:
         )
 
     def finish(self, reason: str, suspicious: bool, checked: str) -> None:
-        """The one INFO line of the run (a WARNING when it stopped on an absent signal)."""
+        """The run's finish line (a WARNING when it stopped on an absent signal)."""
         run_info = {"url": self.url, "pages": self.pages, "items": self.items}
         bound = logger.bind(endpoint_run={**run_info, "stop_reason": reason})
-        log = bound.warning if suspicious else bound.info
         notes = "".join(f"; {note}" for note in self.notes)
-        log(
+        bound.log(
+            "WARNING" if suspicious else self.level,
             f"{self.where}: done — {self.items} items in {self.pages} pages, "
             f"{time.monotonic() - self.started:.2f}s, stopped: {reason}; "
             f"{self.stats.retries} retries, {self.stats.waited_seconds:.1f}s waited"
-            f"{checked}{notes}"
+            f"{checked}{notes}",
         )

@@ -183,7 +183,8 @@ class FanOut:
         marks = {f"__{name}": value for name, value in binding.items()}
         received = False
         try:
-            async for items in self.client.iter_items(self.plan.child_endpoint(binding)):
+            child = self.plan.child_endpoint(binding)
+            async for items in self.client.iter_items(child, quiet=True):
                 received = True
                 for item in items:
                     item.update(marks)

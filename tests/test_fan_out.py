@@ -55,6 +55,25 @@ async def test_two_levels_paginate_at_each_level(api: FakeApi) -> None:
     assert [r.query["offset"] for r in api.requests_to("/tickets/3/comments")] == ["0", "2", "3"]
 
 
+async def test_child_calls_log_below_info_and_the_kind_logs_one_summary(api: FakeApi) -> None:
+    tickets_with_comments(api, [1, 2, 3, 4, 5])
+    async with api_client(api, **PAGED) as client:
+        with captured_logs() as logs:
+            await collect(
+                fan_out(
+                    client,
+                    api.url,
+                    "/tickets/{ticket_id}/comments",
+                    {"ticket_id": TICKETS},
+                    data_path=".comments",
+                )
+            )
+    info = [line for line in logs if "| INFO" in line]
+    assert not any("/comments: fetching" in line or "/comments: done" in line for line in info)
+    assert any("/comments: done" in line for line in logs)  # still there at DEBUG
+    assert sum("fan-out done" in line for line in info) == 1
+
+
 async def test_three_levels_repos_branches_rules(api: FakeApi) -> None:
     repos = ["api", "web", "ops"]
     api.route("GET", "/repos", offset_route([{"name": r} for r in repos]))
