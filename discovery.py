@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loguru import logger
@@ -32,35 +32,22 @@ class Discovery:
     name: str
     path: str  # may hold placeholders of other entries
     field_jq: str
-    filter_jq: str | None = None
-    method: str = "GET"
-    query_params: dict[str, Any] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    data_path: str | None = None
-    read_only: bool | None = None
-    # The kind's own error convention (e.g. Slack's `ok: false`) holds for its discovery calls
-    # too: an error body read as "no parents" would delete every child.
-    error_when: str | None = None
-    error_message_path: str | None = None
+    filter_jq: str | None
+    # The call as configured, its url still a template. It carries the kind's own error
+    # convention (e.g. Slack's `ok: false`): an error body read as "no parents" would delete
+    # every child.
+    call: Endpoint
 
     @classmethod
     def of(cls, owner: Endpoint, name: str, spec: PathParameter) -> Discovery:
-        return cls(
-            owner=owner.kind,
-            name=name,
-            path=spec.endpoint,
-            field_jq=spec.field,
-            filter_jq=spec.filter,
-            method=spec.method,
-            query_params=dict(spec.query_params),
-            headers=dict(spec.headers),
-            body=spec.body,
-            data_path=spec.data_path,
-            read_only=spec.read_only,
+        call = endpoint_for(
+            f"{owner.kind} selector.path_parameters.{name}",
+            spec.endpoint,
+            spec,
             error_when=owner.error_when,
             error_message_path=owner.error_message_path,
         )
+        return cls(owner.kind, name, spec.endpoint, spec.field, spec.filter, call)
 
     @property
     def key(self) -> str:
@@ -77,22 +64,17 @@ class Discovery:
     @property
     def signature(self) -> str:
         """What identifies the call, whatever field and filter are read from its items."""
-        call = [self.method, self.path, self.query_params, self.headers, self.body]
-        reading = [self.data_path, self.read_only, self.error_when, self.error_message_path]
-        return json.dumps([*call, *reading], sort_keys=True, default=str)
+        call = self.call
+        fields = [call.method, self.path, call.query_params, call.headers, call.body]
+        reading = [call.data_path, call.read_only, call.error_when, call.error_message_path]
+        return json.dumps([*fields, *reading], sort_keys=True, default=str)
 
     def call_id(self, binding: dict[str, str]) -> str:
         used = {name: binding[name] for name in self.depends_on}
         return self.signature + json.dumps(used, sort_keys=True)
 
     def endpoint(self, base_url: str, binding: dict[str, str]) -> Endpoint:
-        return endpoint_for(
-            f"{self.owner} {self.key}",
-            join_url(base_url, fill(self.path, binding)),
-            self,
-            error_when=self.error_when,
-            error_message_path=self.error_message_path,
-        )
+        return replace(self.call, url=join_url(base_url, fill(self.path, binding)))
 
 
 @dataclass
