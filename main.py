@@ -17,7 +17,7 @@ from http_factory import build_http_client
 from integration import EndpointResourceConfig
 from probe import run_probe
 from read_ahead import read_ahead
-from redaction import Redactor
+from redaction import Redactor, unmask_unset_settings
 from resync_scope import discovery_cache, forget_discoveries
 from settings import ConnectionSettings, load_settings
 
@@ -25,6 +25,7 @@ from settings import ConnectionSettings, load_settings
 # with a message naming the key, before any resync can run.
 SETTINGS: ConnectionSettings = load_settings(ocean.integration_config)
 REDACT = Redactor(SETTINGS.secrets)
+unmask_unset_settings(REDACT)
 logger.info(f"Ocean custom integration configured: {SETTINGS.describe()}")
 
 _client: tuple[asyncio.AbstractEventLoop, ApiClient] | None = None

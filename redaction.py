@@ -45,6 +45,10 @@ class Redactor:
         history.append(_forms(secrets))
         self._rebuild()
 
+    def masks(self, value: str) -> bool:
+        """Whether `value` is one of the secrets masked."""
+        return value in self._masked
+
     def __call__(self, text: str) -> str:
         if self._pattern is None:
             return text
@@ -81,6 +85,22 @@ def _update_ocean_filter(added: set[str], retired: set[str]) -> None:
         stale = {re.escape(value.strip()) for value in retired}
         patterns = sensitive_log_filter.compiled_patterns
         patterns[:] = [p for p in patterns if p.pattern not in stale]
+
+
+def unmask_unset_settings(redact: Redactor) -> None:
+    """Undo Ocean's masking of the word "None".
+
+    Ocean registers `str(value)` of every sensitive setting with its log filter, so an unset
+    one (apiToken with basic auth, password with a bearer token, ...) registers "None", and
+    every log line that prints a None — the mappings Ocean logs at each resync, for one — shows
+    "None[REDACTED]", which reads as if something secret were there. Kept when a configured
+    secret really is "None"."""
+    if redact.masks("None"):
+        return
+    from port_ocean.log.sensetive import sensitive_log_filter
+
+    patterns = sensitive_log_filter.compiled_patterns
+    patterns[:] = [pattern for pattern in patterns if pattern.pattern != "None"]
 
 
 def excerpt(text: str, redact: Redactor, limit: int = 300) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from redaction import MASK, Redactor, excerpt
+from redaction import MASK, Redactor, excerpt, unmask_unset_settings
 
 SECRET = "tok-a/b+c=d e" + "x" * 30
 
@@ -46,3 +46,23 @@ def test_rotated_logins_keep_recent_tokens_and_retire_old_ones() -> None:
     ocean_patterns = {p.pattern for p in sensitive_log_filter.compiled_patterns}
     assert not {re.escape(t) for t in tokens[:3]} & ocean_patterns
     assert {re.escape(t) for t in tokens[3:]} <= ocean_patterns
+
+
+def test_ocean_masks_the_word_none_for_unset_settings_and_we_undo_it() -> None:
+    """Ocean registers str(None) for each unset sensitive setting; every None it logs (the
+    mappings at each resync) would read "None[REDACTED]"."""
+    from port_ocean.log.sensetive import sensitive_log_filter
+
+    patterns = sensitive_log_filter.compiled_patterns
+    saved = list(patterns)
+    try:
+        sensitive_log_filter.hide_sensitive_strings("None", "configured-secret")
+        assert sensitive_log_filter.mask_string("'body': None") != "'body': None"
+        unmask_unset_settings(Redactor(["configured-secret"]))
+        assert sensitive_log_filter.mask_string("'body': None") == "'body': None"
+        assert "configured-secret" not in sensitive_log_filter.mask_string("configured-secret")
+        sensitive_log_filter.hide_sensitive_strings("None")
+        unmask_unset_settings(Redactor(["None"]))  # a secret that really is "None" stays masked
+        assert sensitive_log_filter.mask_string("None") != "None"
+    finally:
+        patterns[:] = saved

@@ -189,3 +189,15 @@ async def test_64_bit_ids_reach_port_exactly(api: FakeApi) -> None:
     result = await run_resync(config(api, pagination_type="none"), mapping(selected))
     assert result.errors == []
     assert sorted(e["identifier"] for e in result.upserted_entities) == [str(i) for i in ids]
+
+
+async def test_none_in_oceans_log_lines_is_not_shown_as_a_secret(api: FakeApi) -> None:
+    """Booting Ocean with an unset sensitive setting (password, with a bearer token) must not
+    turn every "None" Ocean logs into "None[REDACTED]"; the token stays masked."""
+    from port_ocean.log.sensetive import sensitive_log_filter
+
+    api.route("GET", "/api/v1/users", offset_pages(USERS))
+    result = await run_resync(config(api), mapping(USERS_RESOURCE))
+    assert result.errors == []
+    assert sensitive_log_filter.mask_string("'body': None") == "'body': None"
+    assert TOKEN not in sensitive_log_filter.mask_string(f"Bearer {TOKEN}")
