@@ -54,6 +54,8 @@ def output_items(output: Any, data_path: str | None, where: str) -> list[dict[st
     if output is None:
         return []
     candidates = output if isinstance(output, list) else [output]
+    if set(map(type, candidates)) <= {dict}:  # the usual page, checked without a Python loop
+        return candidates
     for candidate in candidates:
         if not isinstance(candidate, dict):
             selected = (
