@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
+
+# One entry: `<target>` then its parameters, up to the comma that ends the entry. Commas inside
+# the target or inside a quoted parameter value (title="a, b") do not end it.
+_ENTRY = re.compile(r'<([^>]*)>((?:[^,"<]|"[^"]*")*)')
 
 
 def find_link(headers: httpx.Headers, rel: str) -> str | None:
     """The target of the first Link header entry whose rel list contains `rel`."""
+    wanted = rel.lower()
     for value in headers.get_list("link"):
-        for entry in _split_link_entries(value):
-            target, _, attributes = entry.partition(">")
-            for attribute in attributes.split(";"):
+        for entry in _ENTRY.finditer(value):
+            for attribute in entry.group(2).split(";"):
                 name, _, rels = attribute.strip().partition("=")
-                if (
-                    name.strip().lower() == "rel"
-                    and rel.lower() in rels.strip('" ').lower().split()
-                ):
-                    return target.strip().lstrip("<").strip()
+                if name.strip().lower() == "rel" and wanted in rels.strip('" ').lower().split():
+                    return entry.group(1).strip()
     return None
-
-
-def _split_link_entries(value: str) -> list[str]:
-    """Split on commas outside `<...>` and quotes: URLs may hold commas."""
-    entries: list[str] = []
-    current: list[str] = []
-    in_url = in_quotes = False
-    for char in value:
-        if char == "<" and not in_quotes:
-            in_url = True
-        elif char == ">" and not in_quotes:
-            in_url = False
-        elif char == '"' and not in_url:
-            in_quotes = not in_quotes
-        elif char == "," and not in_url and not in_quotes:
-            entries.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    entries.append("".join(current))
-    return [entry.strip() for entry in entries if entry.strip()]
