@@ -22,7 +22,7 @@ from typing import Any
 
 from bench import report
 from bench.runner import ROOT, ApiServer, run_worker
-from bench.scenarios import GROUPS, OPT_IN, QUICK, Measure, Sizes, build
+from bench.scenarios import GROUPS, OPT_IN, QUICK, STYLE_ROUNDS, Measure, Sizes, build
 
 RESULTS = ROOT / "bench" / "results"
 SIZE_FLAGS = [f.name for f in fields(Sizes) if f.name not in ("settings", "ocean")]
@@ -174,7 +174,8 @@ def tables(rows: list[report.Row], sizes: Sizes, groups: tuple[str, ...]) -> str
     s, parts = sizes, []
     if "styles" in groups:
         parts.append(
-            f"== Fetch path by style: {s.items} items, page {s.page_size}, 0 ms ==\n"
+            f"== Fetch path by style: {s.items} items, page {s.page_size}, 0 ms, "
+            f"fastest of {max(s.repeat, STYLE_ROUNDS)} rounds ==\n"
             + report.style_table(by_key, "styles", 0, s.concurrency)
         )
     if "parallel" in groups:
