@@ -15,17 +15,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable
 from typing import Any
 
 from loguru import logger
 
 from endpoint import Endpoint
 from errors import IncompleteResultError, ResponseFormatError
+from id_set import CompactIdSet, IdKey
 from response_paths import MISSING, ResponsePath, jq_outputs
 from settings import ConnectionSettings
 
 MAX_EXAMPLES = 5
+_PLAIN_ID_TYPES = frozenset((int, float, str))  # identifiers kept as they are
 
 
 def read_total(path: ResponsePath, body: Any) -> int | None:
@@ -52,7 +53,7 @@ class CompletenessCheck:
         self._total_spec = settings.total_path or ""
         self._strict = settings.strict_total
         self._identity = endpoint.identity_path  # None: the item's "id" key, when present
-        self._seen: set[Hashable] = set()
+        self._seen = CompactIdSet()  # fingerprints of the identifiers received (id_set.py)
         self.items = 0
         self.repeated = 0
         self.repeated_examples: list[str] = []
@@ -64,16 +65,11 @@ class CompletenessCheck:
             if total is not None:
                 self.totals.append(total)
         self.items += len(items)
-        for item in items:
-            key = self._key(item)
-            if key is None:
-                continue
-            if key in self._seen:
-                self.repeated += 1
-                if len(self.repeated_examples) < MAX_EXAMPLES:
-                    self.repeated_examples.append(str(key)[:40])
-            else:
-                self._seen.add(key)
+        repeated = self._seen.add_many(self._keys(items))
+        if repeated:
+            self.repeated += len(repeated)
+            room = MAX_EXAMPLES - len(self.repeated_examples)
+            self.repeated_examples += [str(key)[:40] for key in repeated[:room]]
 
     def finish(self, where: str) -> str:
         """Warn (or raise, with strictTotal) and return a summary for the finish line."""
@@ -126,15 +122,30 @@ class CompletenessCheck:
             "the resync (and delete nothing) when this happens"
         )
 
-    def _key(self, item: dict[str, Any]) -> Hashable | None:
+    def _keys(self, items: list[dict[str, Any]]) -> list[IdKey]:
+        """The identifiers of a page's items, leaving out items without one."""
         if self._identity is None:
-            value = item.get("id")
+            values = [item.get("id") for item in items]
         else:
-            try:
-                outputs = jq_outputs(self._identity, item)
-            except ValueError:  # e.g. `.owner.id` on an item whose owner is a string
-                return None
-            value = next((out for out in outputs if out is not None), None)
-        if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
-            return value
-        return json.dumps(value, sort_keys=True, default=str)
+            values = [_identity_value(self._identity, item) for item in items]
+        return [
+            value if type(value) in _PLAIN_ID_TYPES else _as_key(value)
+            for value in values
+            if value is not None
+        ]
+
+
+def _identity_value(identity_path: str, item: dict[str, Any]) -> Any:
+    try:
+        outputs = jq_outputs(identity_path, item)
+    except ValueError:  # e.g. `.owner.id` on an item whose owner is a string
+        return None
+    return next((out for out in outputs if out is not None), None)
+
+
+def _as_key(value: Any) -> IdKey:
+    """An identifier that is not exactly an int, float or str: a subclass is kept, a bool or an
+    object becomes its JSON text."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return value
+    return json.dumps(value, sort_keys=True, default=str)
