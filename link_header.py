@@ -7,8 +7,9 @@ import re
 import httpx
 
 # One entry: `<target>` then its parameters, up to the comma that ends the entry. Commas inside
-# the target or inside a quoted parameter value (title="a, b") do not end it.
-_ENTRY = re.compile(r'<([^>]*)>((?:[^,"<]|"[^"]*")*)')
+# the target or inside a quoted parameter value (title="a, b") do not end it; a quote left open
+# runs to the end of the header, so `rel="next` (a server's typo) still names the next page.
+_ENTRY = re.compile(r'<([^>]*)>((?:[^,"<]|"[^"]*"?)*)')
 
 
 def find_link(headers: httpx.Headers, rel: str) -> str | None:

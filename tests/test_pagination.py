@@ -287,6 +287,11 @@ def test_find_link_ignores_a_rel_that_only_contains_the_word() -> None:
     assert find_link(headers, "next") is None
 
 
+def test_find_link_reads_a_rel_whose_closing_quote_is_missing() -> None:
+    headers = httpx.Headers({"Link": '</a?page=1>; rel="prev", </a?page=3>; rel="next'})
+    assert find_link(headers, "next") == "/a?page=3"
+
+
 # --- factory -------------------------------------------------------------------------------
 
 
