@@ -62,8 +62,14 @@ class Example:
     blueprints: dict[str, dict[str, Any]]
 
     def config_for(self, fake_url: str) -> dict[str, str]:
-        """The shipped config with baseUrl's scheme and host replaced by the fake's."""
-        return {**self.config, "base_url": fake_url + urlsplit(self.config["base_url"]).path}
+        """The shipped config with the scheme and host of baseUrl (and of an absolute
+        oauthTokenUrl: the identity provider is faked by the same server) replaced by the
+        fake's; paths are kept."""
+        config = dict(self.config)
+        for key in ("base_url", "oauth_token_url"):
+            if key == "base_url" or "://" in config.get(key, ""):
+                config[key] = fake_url + urlsplit(config[key]).path
+        return config
 
 
 def load_example(name: str) -> Example:
@@ -157,6 +163,7 @@ async def test_example_syncs_every_item_through_its_fake(name: str, api: FakeApi
         f"{request.method} {request.path}?{request.raw_query}"
         for request in api.received
         if request.headers.get(expected.auth_header) != expected.auth_value
+        and request.path != expected.login_path
     ]
     assert unauthenticated == []
     assert len(api.received) == expected.requests

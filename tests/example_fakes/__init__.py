@@ -22,6 +22,7 @@ class Expected:
     auth_header: str  # lower-case header name
     auth_value: str  # its exact value, as the API documents it
     requests: int  # every request the example should make: pages, plus any documented probe
+    login_path: str | None = None  # a token endpoint: it checks the client credentials itself
 
 
 def origin(request: Received) -> str:

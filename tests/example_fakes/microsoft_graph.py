@@ -11,17 +11,28 @@ Documented behaviour followed here:
 - List groups — https://learn.microsoft.com/en-us/graph/api/group-list?view=graph-rest-1.0
 - Authentication — https://learn.microsoft.com/en-us/graph/auth-v2-service :
   `Authorization: Bearer <access token>`; otherwise 401 `InvalidAuthenticationToken`.
+- Client credentials flow —
+  https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow :
+  `POST https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token`, form-encoded
+  `client_id`, `scope=https://graph.microsoft.com/.default`, `client_secret`,
+  `grant_type=client_credentials`; answers `{"token_type": "Bearer", "expires_in": 3599,
+  "ext_expires_in": 3599, "access_token": ...}`; a wrong secret gets 401 `invalid_client`
+  (AADSTS7000215), another scope 400 `invalid_scope`.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from sample_api.server import FakeApi, Received, Reply
 from tests.example_fakes import Expected, origin, requires, size
 
-TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.REPLACE_ME.000000000000000000000000"
+TENANT = "00000000-0000-0000-0000-000000000000"  # as in the example's oauthTokenUrl
+CLIENT_ID = "11111111-2222-3333-4444-555555555555"
+CLIENT_SECRET = "REPLACE_ME~client-secret-value-0000000000"
+TOKEN_PATH = f"/{TENANT}/oauth2/v2.0/token"
+TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.app-only-graph-token.000000000000000000"
 DENIED = Reply(
     401,
     {
@@ -83,7 +94,24 @@ def odata_list(entity_set: str, items: list[dict[str, Any]]) -> Any:
     return handler
 
 
+def token_endpoint(request: Received) -> Reply:
+    form = {name: values[-1] for name, values in parse_qs(request.body.decode()).items()}
+    if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
+        return Reply(401, _token_error("invalid_client", "AADSTS7000215: Invalid client secret."))
+    if form.get("grant_type") != "client_credentials":
+        return Reply(400, _token_error("unsupported_grant_type", "AADSTS70003"))
+    if form.get("scope") != "https://graph.microsoft.com/.default":
+        return Reply(400, _token_error("invalid_scope", "AADSTS1002012: scope is not valid."))
+    token = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599}
+    return Reply(json_body={**token, "access_token": TOKEN})
+
+
+def _token_error(code: str, description: str) -> dict[str, Any]:
+    return {"error": code, "error_description": description, "error_codes": [7000215]}
+
+
 def install(api: FakeApi) -> Expected:
+    api.route("POST", TOKEN_PATH, token_endpoint)
     auth = requires("Authorization", f"Bearer {TOKEN}", DENIED)
     api.route("GET", "/v1.0/users", auth(odata_list("users", USERS)))
     api.route("GET", "/v1.0/groups", auth(odata_list("groups", GROUPS)))
@@ -94,5 +122,6 @@ def install(api: FakeApi) -> Expected:
         },
         auth_header="authorization",
         auth_value=f"Bearer {TOKEN}",
-        requests=3 + 1,  # 205 users (3 pages) and 45 groups (1 page) at $top=100
+        requests=1 + 3 + 1,  # one token; 205 users (3 pages) and 45 groups (1 page) at $top=100
+        login_path=TOKEN_PATH,
     )
