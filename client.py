@@ -3,7 +3,9 @@
 One page loop serves every pagination style: the paginator decides what the next request is,
 `PaginationGuard` refuses to loop, and every failure raises (see `errors.py` for why). Each
 request is built, sent and decoded by `request_sender.py`; offset/page requests may be sent
-ahead by `page_window.py`, and one big response is streamed by `streaming.py`.
+ahead by `page_window.py`, and one big response is streamed by `streaming.py`. An endpoint
+with its own pagination (`selector.pagination`) has its pages walked by those settings; every
+request still goes through the connection's one sender, auth and limiter.
 """
 
 from __future__ import annotations
@@ -52,9 +54,10 @@ class ApiClient:
 
         `quiet` logs the run's start and finish lines at DEBUG: for the thousands of child
         calls of a fan-out, which reports one summary line per kind instead."""
-        if self._settings.pagination_type != "none":
+        settings = self._pagination_settings(endpoint)
+        if settings.pagination_type != "none":
             pages = self._iter_pages(endpoint, quiet=quiet)
-        elif reason := whole_body_reason(self._settings, endpoint):
+        elif reason := whole_body_reason(settings, endpoint):
             logger.debug(f"{endpoint.kind}: reading the response whole: {reason}")
             pages = self._iter_pages(endpoint, whole_reason=reason, quiet=quiet)
         else:
@@ -68,11 +71,12 @@ class ApiClient:
     ) -> AsyncGenerator[Items, None]:
         """The one page loop; a window may send the next offset/page requests early."""
         run = self._start(endpoint, quiet)
-        paginator = build_paginator(self._settings)
-        guard = PaginationGuard(self._settings.max_pages)
-        completeness = CompletenessCheck(self._settings, endpoint)
+        settings = self._pagination_settings(endpoint)
+        paginator = build_paginator(settings)
+        guard = PaginationGuard(settings.max_pages)
+        completeness = CompletenessCheck(settings, endpoint)
         window = PageWindow(
-            self._settings,
+            settings,
             lambda ahead: self._sender.build(endpoint, ahead, run.stats),
             lambda request: self._sender.send(request, endpoint),
         )
@@ -128,7 +132,7 @@ class ApiClient:
         check (its totalPath and error_when need the whole body: `whole_body_reason`), and no
         count of repeated identifiers, which detects offset drift between pages."""
         run = self._start(endpoint, quiet)
-        paginator = build_paginator(self._settings)
+        paginator = build_paginator(self._pagination_settings(endpoint))
         request = self._sender.build(endpoint, paginator.first(), run.stats, stream=True)
         response = await self._sender.send(request, endpoint)
         restart: NotStreamable | None = None
@@ -171,9 +175,15 @@ class ApiClient:
         async for items in self._iter_pages(endpoint, whole_reason=str(reason), quiet=quiet):
             yield items
 
+    def _pagination_settings(self, endpoint: Endpoint) -> ConnectionSettings:
+        """The settings the page loop follows: the resource's own pagination, if it has one."""
+        return self._settings if endpoint.pagination is None else endpoint.pagination
+
     def _start(self, endpoint: Endpoint, quiet: bool) -> EndpointRun:
         run = EndpointRun(f"{endpoint.method} {endpoint.kind}", self._redact(endpoint.url))
         run.level = "DEBUG" if quiet else "INFO"
+        if endpoint.pagination is not None:
+            run.notes.append(f"selector.pagination: {endpoint.pagination.describe_pagination()}")
         logger.log(run.level, f"{run.where}: fetching {run.url}")
         return run
 

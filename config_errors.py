@@ -13,13 +13,20 @@ from collections.abc import Mapping
 from difflib import get_close_matches
 from typing import Any
 
+from pydantic.alias_generators import to_snake
 from pydantic.v1 import BaseModel, ValidationError
 from pydantic.v1.errors import PydanticValueError
+
+from settings import SENSITIVE_KEYS
 
 MISSING: Any = object()
 JQ_FAILURE = "does not compile"  # how every jq compile error of this project reads
 # Values under these keys may hold credentials: never echoed.
-HIDDEN_KEYS = frozenset({"headers", "body", "query_params", "queryParams"})
+HIDDEN_KEYS = frozenset(
+    {"headers", "body", "query_params", "queryParams"}
+    | SENSITIVE_KEYS
+    | {to_snake(key) for key in SENSITIVE_KEYS}
+)
 FIXES_BY_KEY = {
     "kind": "set kind to the endpoint path relative to baseUrl, e.g. /api/v1/users",
     "query": "set selector.query to a jq filter returning true/false; 'true' keeps every item",
@@ -66,9 +73,10 @@ def describe_problem(problem: Mapping[str, Any], raw: Any, model: Any = None) ->
     extra_path = str(ctx.get("path", ""))
     path = format_path(loc) + (f".{extra_path}" if extra_path else "")
     kind, message = str(problem.get("type", "")), _first_line(str(problem.get("msg", "")))
-    value = ctx["expression"] if "expression" in ctx else _dig(raw, loc)
+    value_loc = [*loc, extra_path] if extra_path else loc
+    value = ctx["expression"] if "expression" in ctx else _dig(raw, value_loc)
     key = str(loc[-1]) if loc else ""
-    shown = "" if value is MISSING else f" = {_show(value, loc)}"
+    shown = "" if value is MISSING else f" = {_show(value, value_loc)}"
     fix = _fix("value_error.jq" if JQ_FAILURE in message else kind, key, loc, ctx, model)
     return f"{path}{shown}: {message}" + (f". Fix: {fix}" if fix else "")
 
@@ -81,12 +89,18 @@ def format_path(loc: list[Any]) -> str:
     return text or "(top level)"
 
 
+def rename_fix(key: str, allowed: list[str]) -> str:
+    """The fix for a key that is not allowed where it is, with the closest allowed one."""
+    close = get_close_matches(key, allowed, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"remove or rename the key{hint}; allowed here: {', '.join(allowed)}"
+
+
 def _fix(kind: str, key: str, loc: list[Any], ctx: dict[str, Any], model: Any) -> str:
+    if "fix" in ctx:  # the error knows its own fix
+        return str(ctx["fix"])
     if kind == "value_error.extra":
-        allowed = _allowed_keys(model, loc[:-1])
-        close = get_close_matches(key, allowed, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        return f"remove or rename the key{hint}; allowed here: {', '.join(allowed)}"
+        return rename_fix(key, _allowed_keys(model, loc[:-1]))
     if kind == "value_error.const" and "permitted" in ctx:
         return "use one of: " + ", ".join(str(value) for value in ctx["permitted"])
     if kind == "value_error.jq":

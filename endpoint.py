@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
+
+if TYPE_CHECKING:  # settings imports this module (through auth_config)
+    from settings import ConnectionSettings
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class Endpoint:
     error_when: str | None = None  # jq predicate: a 2xx body for which it holds is an error
     error_message_path: str | None = None  # jq: the API's own message in such a body
     identity_path: str | None = None  # jq per item, for repeat detection; None: the "id" key
+    # The connection's settings with the resource's `selector.pagination` merged in; None: the
+    # connection's own. Only the page loop reads it (requests, auth and limits are shared).
+    pagination: ConnectionSettings | None = None
 
     @property
     def retryable(self) -> bool:
@@ -54,6 +60,7 @@ def endpoint_for(
     error_when: str | None = None,
     error_message_path: str | None = None,
     identity_path: str | None = None,
+    pagination: ConnectionSettings | None = None,
 ) -> Endpoint:
     return Endpoint(
         kind=kind,
@@ -67,6 +74,7 @@ def endpoint_for(
         error_when=error_when,
         error_message_path=error_message_path,
         identity_path=identity_path,
+        pagination=pagination,
     )
 
 

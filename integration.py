@@ -25,6 +25,7 @@ from config_errors import PortAppConfigError
 from data_path import check_data_path
 from endpoint import Endpoint, endpoint_for, join_url
 from mapping_jq import check_expression, check_port_mapping
+from pagination_override import check_pagination_override
 from path_parameters import (
     PathParameter,
     check_placeholders,
@@ -32,6 +33,7 @@ from path_parameters import (
     check_skip_statuses,
 )
 from response_paths import compile_jq
+from settings import ConnectionSettings
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -102,6 +104,18 @@ class EndpointSelector(Selector):
         ),
     )
 
+    pagination: dict[str, Any] | None = Field(
+        default=None,
+        title="Pagination",
+        description=(
+            "This endpoint's own pagination, in the connection's pagination keys "
+            "(paginationType, pageSize, paginationParam, cursorPath, lastPagePath, ...). With "
+            "paginationType it replaces the connection's pagination (keys left out take their "
+            "defaults); without, it changes only the keys it sets. Discovery calls of "
+            "path_parameters keep the connection's pagination."
+        ),
+    )
+
     @validator("method", pre=True)
     def _upper_method(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
@@ -144,6 +158,13 @@ class EndpointSelector(Selector):
             "the log; any other failure fails the resync."
         ),
     )
+
+    @validator("pagination")
+    def _check_pagination(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not value:
+            return None
+        check_pagination_override(value)  # raises with the key, rendered by config_errors
+        return value
 
     @validator("path_parameters", pre=True)
     def _no_path_parameters(cls, value: Any) -> Any:
@@ -189,15 +210,20 @@ class EndpointResourceConfig(ResourceConfig):
         check_port_mapping(value)  # see mapping_jq.py: a broken identifier would delete all
         return value
 
-    def endpoint(self, base_url: str) -> Endpoint:
+    def endpoint(self, connection: ConnectionSettings) -> Endpoint:
+        """The endpoint as it is fetched over `connection`, with the selector's own pagination
+        merged into the connection's (checked when the mapping loaded)."""
         selector = self.selector
         return endpoint_for(
             self.kind,
-            join_url(base_url, self.kind),
+            join_url(connection.base_url, self.kind),
             selector,
             error_when=selector.error_when,
             error_message_path=selector.error_message_path,
             identity_path=selector.identity_path,
+            pagination=connection.with_pagination(selector.pagination)
+            if selector.pagination
+            else None,
         )
 
 

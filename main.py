@@ -45,13 +45,13 @@ def api_client() -> ApiClient:
 async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
     """Yield each page's items; any error propagates so Ocean deletes nothing."""
     resource = cast(EndpointResourceConfig, event.resource_config)
-    endpoint = resource.endpoint(SETTINGS.base_url)
+    endpoint = resource.endpoint(SETTINGS)
     selector = resource.selector
     if selector.path_parameters:  # a {templated} kind: once per discovered value
         plan = FanOutPlan.build(
             endpoint, SETTINGS.base_url, selector.path_parameters, selector.skip_statuses
         )
-        cache = discovery_cache(SETTINGS.base_url)
+        cache = discovery_cache(SETTINGS)
         limit = SETTINGS.max_concurrent_requests
         pages = FanOut(api_client(), plan, cache, limit).pages()
     else:

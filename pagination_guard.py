@@ -35,7 +35,8 @@ class PaginationGuard:
         if self.pages >= self._max_pages:
             raise PaginationError(
                 f"stopped after maxPages={self._max_pages} pages with more still announced; "
-                "raise maxPages in the connection settings if the endpoint really is that large"
+                "raise maxPages (in the connection settings, or the resource's "
+                "selector.pagination) if the endpoint really is that large"
             )
         key = digest(url.encode())
         if key in self._seen_urls:

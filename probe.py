@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +113,10 @@ def targets_of(
 ) -> list[tuple[str, Endpoint]]:
     """What to fetch for a resource: its endpoint, or for a {templated} kind the discovery
     endpoints that need no other value (the kind itself needs discovered values)."""
-    endpoint = resource.endpoint(settings.base_url)
+    endpoint = resource.endpoint(settings)
     if not resource.selector.path_parameters:
+        if endpoint.pagination is not None:  # its own pagination: the probe's budget still holds
+            endpoint = replace(endpoint, pagination=probe_settings(endpoint.pagination))
         return [(resource.kind, endpoint)]
     targets = []
     for name, spec in resource.selector.path_parameters.items():

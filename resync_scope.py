@@ -13,17 +13,18 @@ from port_ocean.context.event import EventType, event
 
 from discovery import Discovery, DiscoveryCache
 from integration import EndpointResourceConfig
+from settings import ConnectionSettings
 
 _current: tuple[str, DiscoveryCache] | None = None
 
 
-def discovery_cache(base_url: str) -> DiscoveryCache:
+def discovery_cache(connection: ConnectionSettings) -> DiscoveryCache:
     """The cache of the resync this handler runs in, built from the whole mapping so that one
     discovery call serves every kind of the resync that needs it."""
     global _current
     resync_id = _resync_id()
     if _current is None or _current[0] != resync_id:
-        _current = (resync_id, DiscoveryCache(_all_discoveries(base_url)))
+        _current = (resync_id, DiscoveryCache(_all_discoveries(connection)))
     return _current[1]
 
 
@@ -39,14 +40,16 @@ def _resync_id() -> str:
     return str((current or event).id)
 
 
-def _all_discoveries(base_url: str) -> list[Discovery]:
+def _all_discoveries(connection: ConnectionSettings) -> list[Discovery]:
     try:
         resources = cast(list[EndpointResourceConfig], event.port_app_config.resources)
     except ValueError:  # no mapping on this event: nothing to share, every call runs
         return []
     found = []
     for resource in resources:
-        owner = resource.endpoint(base_url)
+        if not resource.selector.path_parameters:
+            continue
+        owner = resource.endpoint(connection)
         for name, spec in resource.selector.path_parameters.items():
             found.append(Discovery.of(owner, name, spec))
     return found

@@ -8,6 +8,7 @@ accepted here, and every error names the documented camelCase key, the value and
 from __future__ import annotations
 
 from base64 import b64encode
+from collections.abc import Mapping
 from difflib import get_close_matches
 from typing import Any, Literal, Self
 from urllib.parse import urlsplit
@@ -22,6 +23,12 @@ from auth_config import (
     check_auth_endpoint,
 )
 from errors import ConfigurationError
+from pagination_keys import (
+    PAGINATION_KEYS,
+    InvalidPagination,
+    pagination_fields,
+    replaces_pagination,
+)
 from response_paths import ResponsePath
 
 AuthType = Literal[
@@ -203,11 +210,41 @@ class ConnectionSettings(BaseModel):
                 values.extend(login_config.secret_values())
         return values
 
+    def with_pagination(self, overrides: Mapping[str, Any]) -> ConnectionSettings:
+        """These settings with a resource's own pagination (`selector.pagination`), validated
+        as a whole like the connection's. Raises InvalidPagination naming each key at fault.
+
+        With paginationType, the overrides replace the connection's pagination: the keys they
+        leave out take their defaults, so a connection's hasMorePath (whose absence stops
+        pagination) cannot stop an endpoint whose responses lack it. Without, they change
+        only the keys they set. A key set to null or "" takes its default."""
+        given = pagination_fields(overrides)
+        unset = {key for key, value in given.items() if value is None or value == ""}
+        # These take their defaults rather than the connection's values.
+        dropped = set(PAGINATION_KEYS) if replaces_pagination(overrides) else unset
+        merged = self.model_dump(exclude=dropped)
+        merged.update((key, value) for key, value in given.items() if key not in unset)
+        try:
+            return ConnectionSettings.model_validate(merged)
+        except ValidationError as error:
+            raise InvalidPagination(_problems(error, merged)) from None
+
+    def describe_pagination(self) -> str:
+        """The type, the page size and every other pagination key set away from its default,
+        e.g. `paginationType=cursor pageSize=100 cursorPath=meta.next`."""
+        defaults = type(self).model_fields
+        always = ("pagination_type", "page_size")
+        shown = [
+            key
+            for key in PAGINATION_KEYS
+            if key in always or getattr(self, key) != defaults[key].default
+        ]
+        return " ".join(f"{to_camel(key)}={getattr(self, key)}" for key in shown)
+
     def describe(self) -> str:
         """A one-line summary for the start-up log; holds no secret."""
         return (
-            f"baseUrl={self.base_url} authType={self.auth_type} "
-            f"paginationType={self.pagination_type} pageSize={self.page_size} "
+            f"baseUrl={self.base_url} authType={self.auth_type} {self.describe_pagination()} "
             f"timeout={self.timeout}s verifySsl={self.verify_ssl} "
             f"maxConcurrentRequests={self.max_concurrent_requests}"
         )
@@ -219,10 +256,13 @@ def load_settings(raw: dict[str, Any]) -> ConnectionSettings:
     try:
         return ConnectionSettings.model_validate(given)
     except ValidationError as error:
-        problems = [_describe_problem(problem, given) for problem in error.errors()]
         raise ConfigurationError(
-            "Invalid connection settings:\n  - " + "\n  - ".join(problems)
+            "Invalid connection settings:\n  - " + "\n  - ".join(_problems(error, given))
         ) from None
+
+
+def _problems(error: ValidationError, given: dict[str, Any]) -> list[str]:
+    return [_describe_problem(problem, given) for problem in error.errors()]
 
 
 def _describe_problem(problem: Any, given: dict[str, Any]) -> str:

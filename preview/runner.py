@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -21,6 +21,7 @@ from preview.model import PreviewReport, ResourceReport
 from preview.recorder import Limits, Listener, Recorder
 from preview.sources import SettingsInput
 from redaction import Redactor
+from settings import ConnectionSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,8 +52,13 @@ async def run_preview(
     )
     sink = logger.add(recorder.sink, level="DEBUG", filter=recorder.wants, catch=False)
     instrumented = recorder.instrument(http_factory.build_http_client)
+    sequential = _one_page_at_a_time(ConnectionSettings.with_pagination)
     try:
-        with _ocean_process_state(), patch.object(http_factory, "build_http_client", instrumented):
+        with (
+            _ocean_process_state(),
+            patch.object(http_factory, "build_http_client", instrumented),
+            patch.object(ConnectionSettings, "with_pagination", sequential),
+        ):
             await harness.start()
             try:
                 with contextlib.ExitStack() as attached:
@@ -66,6 +72,19 @@ async def run_preview(
     attributed = {id(error) for error in recorder.errors_seen}
     report.errors = [redact(str(e)) for e in result.errors if id(e) not in attributed]
     return report
+
+
+Merge = Callable[[ConnectionSettings, Any], ConnectionSettings]
+
+
+def _one_page_at_a_time(merge: Merge) -> Merge:
+    """A resource's own pagination (selector.pagination), validated as in a resync, but with
+    parallelPages 1 like the connection's here: pages sent ahead would pass --max-pages."""
+
+    def merged(settings: ConnectionSettings, overrides: Any) -> ConnectionSettings:
+        return merge(settings, overrides).model_copy(update={"parallel_pages": 1})
+
+    return merged
 
 
 def _attach(

@@ -19,7 +19,7 @@ from preview.render import Progress, redact_tree, render_report
 from preview.runner import run_preview
 from preview.sources import read_mapping, read_settings
 from redaction import Redactor
-from sample_api.server import FakeApi, Reply
+from sample_api.server import FakeApi, Received, Reply
 from tests.conftest import ROOT
 from tests.preview_kit import (
     ITEMS,
@@ -249,5 +249,48 @@ async def test_limits_hold_when_the_api_states_a_total(api: FakeApi, tmp_path: P
     config.write_text(json.dumps({"resources": [port_resource("/items", ".items")]}))
     inputs = read_settings(settings, {}, ROOT)
     report = await run_preview(inputs, read_mapping(config), Limits(max_pages=2), None)
+    assert [r.query["page"] for r in api.received] == ["1", "2"]
+    assert report.resources[0].items == 4
+
+
+async def test_a_resource_with_its_own_pagination_is_previewed_with_it(
+    api: FakeApi, tmp_path: Path
+) -> None:
+    """The connection pages by next link; this resource by cursor (`selector.pagination`)."""
+
+    def events(request: Received) -> Reply:
+        start = int(request.query.get("after", "0"))
+        chunk = ITEMS[start : start + 2]
+        return Reply(json_body={"events": chunk, "next_cursor": str(start + len(chunk))})
+
+    api.route("GET", "/api/events", authed(events))
+    own = {"paginationType": "cursor", "cursorPath": "next_cursor", "paginationParam": "after"}
+    events_resource = port_resource("/events", ".events")
+    events_resource["selector"]["pagination"] = {**own, "pageSize": 2}
+    report = await preview(api, tmp_path, events_resource, limits=Limits(max_pages=2))
+    (resource,) = report.resources
+    assert [r.url for r in resource.requests] == [
+        f"{api.url}/api/events?limit=2",
+        f"{api.url}/api/events?after=2&limit=2",
+    ]
+    assert resource.status == "ok" and resource.items == 4
+
+
+async def test_limits_hold_when_a_resource_of_its_own_states_a_total(
+    api: FakeApi, tmp_path: Path
+) -> None:
+    # Its own pagination with totalPath would fetch pages in parallel (parallelPages: auto).
+    items = [{"id": n, "name": f"s{n}"} for n in range(20)]
+
+    def page(request: Received) -> Reply:
+        number, size = int(request.query["page"]), int(request.query["size"])
+        chunk = items[(number - 1) * size : number * size]
+        return Reply(json_body={"items": chunk, "total": len(items)})
+
+    api.route("GET", "/api/items", authed(page))
+    paged = port_resource("/items", ".items")
+    own = {"paginationType": "page", "pageSize": 2, "totalPath": "total"}
+    paged["selector"]["pagination"] = own
+    report = await preview(api, tmp_path, paged, limits=Limits(max_pages=2))
     assert [r.query["page"] for r in api.received] == ["1", "2"]
     assert report.resources[0].items == 4

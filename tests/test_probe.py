@@ -134,6 +134,27 @@ async def test_a_failing_server_gets_one_retry_not_ten(api: FakeApi) -> None:
     assert len(api.requests_to("/api/items")) == 2
 
 
+async def test_a_resource_with_its_own_pagination_is_probed_with_it_and_one_page(
+    api: FakeApi,
+) -> None:
+    """Its own pagination replaces maxPages too; the probe's one-page cap still holds (an API
+    sending empty pages with ever-new cursors would otherwise be walked 100000 times)."""
+
+    def events(request: Received) -> Reply:
+        after = int(request.query.get("cursor", "0"))
+        return Reply(json_body={"events": [], "next": str(after + 1)})
+
+    api.json_route("/api", {})
+    api.route("GET", "/api/events", events)
+    own = {"paginationType": "cursor", "cursorPath": "next"}
+    selector = {"query": "true", "data_path": ".events", "pagination": own}
+    resources = _resources({"kind": "/events", "selector": selector})
+    settings = load_settings({"base_url": api.url + "/api", "pagination_type": "offset"})
+    checks = await run_checks(settings, Redactor(), resources, inside_ocean=False)
+    assert checks[1].ok and checks[1].message == "first page loaded: no items, more pages announced"
+    assert [r.raw_query for r in api.requests_to("/api/events")] == ["limit=100"]
+
+
 async def test_a_templated_kind_probes_its_discovery_endpoint(api: FakeApi) -> None:
     api.json_route("/api", {})
     api.json_route("/api/tickets", {"tickets": [{"id": 7}]})
