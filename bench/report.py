@@ -221,7 +221,8 @@ def _throughput(t: _Targets, s: Sizes) -> None:
 
 def _memory(t: _Targets, s: Sizes) -> None:
     for mode in ("ours", "ours_read_ahead"):
-        ratio = _div(t.rss(f"styles/page/{mode}@0ms"), t.rss(f"memory/page/{mode}@0ms"))
+        large = t.rss(f"memory/page {s.items}/{mode}@0ms")
+        ratio = _div(large, t.rss(f"memory/page {s.rss_small_items}/{mode}@0ms"))
         text = f"peak RSS {mode}, page: {s.items} / {s.rss_small_items} items"
         t.add("d", text, ratio, 1.15, True)
     text = f"peak RSS, one {s.huge_mb:g} MB array through ours"

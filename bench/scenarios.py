@@ -25,9 +25,10 @@ OPT_IN = ("batches",)  # not in the default run: ask for it with --only
 BATCH_PAGE_SIZES = (20, 100, 1000)
 BATCH_WORKERS = (1, 4)  # Ocean's process_in_queue_max_workers (default: the CPU limit)
 FETCH_MODES = ("ours", "ours_read_ahead", "httpx_seq")
-# The 0 ms runs are pure CPU on a machine the API server shares: one round swings by 30 %, so
-# each reports the fastest of this many (ours and the plain baseline alike).
-STYLE_ROUNDS = 3
+# The 0 ms runs are pure CPU on a machine the API server shares: one run swings by 30 %, so
+# each is run this many times, interleaved with the others (ours, then the plain baseline, then
+# ours again...: a slow spell of the machine hits both), and the fastest run is reported.
+STYLE_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Measure:
     group: str
     server: ServerSpec
     job: Job
+    runs: int = 1  # fresh worker processes, interleaved with the group's others; fastest kept
 
 
 def known_total(style: str, supported: set[str]) -> dict[str, Any]:
@@ -80,22 +82,27 @@ def build(sizes: Sizes, groups: tuple[str, ...], supported: set[str]) -> list[Me
     measures: list[Measure] = []
 
     def add(
-        group: str, server: ServerSpec, mode: str, style: str = "-", tag: str = "", **job: Any
+        group: str,
+        server: ServerSpec,
+        mode: str,
+        style: str = "-",
+        tag: str = "",
+        runs: int = 1,
+        **job: Any,
     ) -> None:
         extra = {**known_total(style, supported), **sizes.settings}
         base = Job(mode, style=style if style != "-" else "page", page_size=sizes.page_size)
         base = replace(base, concurrency=sizes.concurrency, repeat=sizes.repeat)
         base = replace(base, settings=extra, ocean=sizes.ocean)
         key = f"{group}/{style}{tag}/{mode}@{server.latency_ms:g}ms"
-        measures.append(Measure(key, group, server, replace(base, **job)))
+        measures.append(Measure(key, group, server, replace(base, **job), runs))
 
     if "styles" in groups:
         server = ServerSpec(sizes.items, sizes.page_size)
         for style in STYLES:
             modes = FETCH_MODES + (("httpx_concurrent",) if style in ADDRESSABLE else ())
             for mode in modes:
-                rounds = max(sizes.repeat, STYLE_ROUNDS)
-                add("styles", server, mode, style, items=sizes.items, repeat=rounds)
+                add("styles", server, mode, style, runs=STYLE_ROUNDS, items=sizes.items)
     if "parallel" in groups:
         server = ServerSpec(sizes.parallel_items, sizes.page_size, sizes.latency_ms)
         for style in ADDRESSABLE:
@@ -111,10 +118,12 @@ def build(sizes: Sizes, groups: tuple[str, ...], supported: set[str]) -> list[Me
         add("pipeline", slow, "resync", "cursor", items=n)
         add("pipeline", slow, "ours", "cursor", items=n)  # the fetch chain alone
     if "memory" in groups:
-        small = ServerSpec(sizes.rss_small_items, sizes.page_size)
-        add("memory", small, "idle")
-        for mode in ("ours", "ours_read_ahead"):
-            add("memory", small, mode, "page", items=sizes.rss_small_items)
+        add("memory", ServerSpec(sizes.rss_small_items, sizes.page_size), "idle")
+        # The same run at both sizes, one round each in a fresh process: peak RSS compares.
+        for items in (sizes.rss_small_items, sizes.items):
+            server = ServerSpec(items, sizes.page_size)
+            for mode in ("ours", "ours_read_ahead"):
+                add("memory", server, mode, "page", f" {items}", items=items, repeat=1)
         huge = ServerSpec(0, sizes.page_size, huge_mb=sizes.huge_mb)
         for mode in ("huge_ours", "huge_httpx_stream"):
             add("memory", huge, mode, "huge")
