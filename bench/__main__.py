@@ -139,7 +139,10 @@ def _faster(kept: report.Row | None, new: report.Row) -> report.Row:
         else new
     )
     rss = [r["peak_rss_mb"] for r in (kept, new) if r.get("peak_rss_mb") is not None]
-    return {**faster, "runs": kept["runs"] + 1, "peak_rss_mb": max(rss, default=None)}
+    merged = {**faster, "runs": kept["runs"] + 1, "peak_rss_mb": max(rss, default=None)}
+    if cpu := [r["cpu_seconds"] for r in (kept, new) if "cpu_seconds" in r]:
+        merged["cpu_seconds"] = min(cpu)  # the least costly run, whichever was fastest
+    return merged
 
 
 def _progress(row: report.Row) -> str:

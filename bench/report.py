@@ -15,7 +15,8 @@ NEEDS = {
     "a": ("pipeline",),
     "b": ("styles",),
     "c": ("parallel",),
-    "d": ("styles", "memory"),
+    "b-cpu": ("styles",),
+    "d": ("memory",),
     "e": ("memory",),
     "fan-out": ("fan_out",),
 }
@@ -169,6 +170,10 @@ class _Targets:
     def rate(self, key: str) -> float | None:
         return rate(self.rows.get(key))
 
+    def cpu(self, key: str) -> float | None:
+        row = self.rows.get(key)
+        return row.get("cpu_seconds") if row is not None and ok(row) else None
+
     def add(self, name: str, text: str, value: float | None, limit: float, below: bool) -> None:
         passed = None if value is None else (value <= limit if below else value >= limit)
         unit = " MB" if name == "e" else "x"
@@ -210,6 +215,10 @@ def _throughput(t: _Targets, s: Sizes) -> None:
             ratio = _div(t.rate(f"styles/{style}/{mode}@0ms"), base)
             text = f"{style} {s.items} items @0ms, {mode} / plain httpx sequential"
             t.add("b", text, ratio, 0.8, False)
+        # The same comparison in the client's own CPU seconds (plain ÷ ours: items per CPU
+        # second), which the machine's other work and the API server's speed barely move.
+        cpu = _div(t.cpu(f"styles/{style}/httpx_seq@0ms"), t.cpu(f"styles/{style}/ours@0ms"))
+        t.add("b-cpu", f"{style} @0ms, client CPU: plain httpx / ours", cpu, 0.8, False)
     late = f"{s.latency_ms:g}ms"
     for style in ADDRESSABLE:
         for mode in ("ours", "ours_read_ahead"):

@@ -4,7 +4,9 @@
 
 The result file gets `{"items", "seconds", "rounds", "peak_rss_mb"}`, or `{"error"}` /
 `{"skipped"}`. `seconds` covers the fetch loop (or Ocean's `trigger_resync`), not the process
-start-up; with `repeat` > 1 it is the fastest of the rounds.
+start-up; with `repeat` > 1 it is the fastest of the rounds. Fetch modes also give
+`cpu_seconds`: the CPU this process spent in its least costly round, which the machine's other
+work disturbs far less than wall time.
 """
 
 from __future__ import annotations
@@ -70,16 +72,19 @@ def configure_logging(mode: str) -> None:
         logger.add(sys.stderr, level="INFO")
 
 
-async def measure(job: Job) -> tuple[int, list[float]]:
-    """Items and seconds per round (a resync: `trigger_resync` again on the app booted once)."""
+async def measure(job: Job) -> tuple[int, list[float], list[float]]:
+    """Items, and seconds and CPU seconds per round (a resync: `trigger_resync` again on the app
+    booted once; no CPU figure, as Ocean's work is spread over forked processes)."""
     if job.mode in TIMED:
-        return await _timed(job.mode)(job)
-    rounds = []
+        items, rounds = await _timed(job.mode)(job)
+        return items, rounds, []
+    rounds, cpu = [], []
     for _ in range(max(1, job.repeat)):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         items = await COUNTED[job.mode](job)
         rounds.append(time.perf_counter() - started)
-    return items, rounds
+        cpu.append(time.process_time() - cpu_started)
+    return items, rounds, cpu
 
 
 def main(argv: list[str]) -> int:
@@ -87,9 +92,11 @@ def main(argv: list[str]) -> int:
     result: dict[str, Any]
     configure_logging(job.mode)
     try:
-        items, rounds = asyncio.run(measure(job))
+        items, rounds, cpu = asyncio.run(measure(job))
         # The fastest round: the one least disturbed by whatever else the machine was doing.
         result = {"items": items, "seconds": round(min(rounds), 4), "rounds": len(rounds)}
+        if cpu:
+            result["cpu_seconds"] = round(min(cpu), 4)
     except Exception as error:
         skipped = type(error).__name__ == "Skipped"
         result = {"skipped" if skipped else "error": f"{type(error).__name__}: {error}"[:500]}
