@@ -95,12 +95,8 @@ def unmask_unset_settings(redact: Redactor) -> None:
     every log line that prints a None — the mappings Ocean logs at each resync, for one — shows
     "None[REDACTED]", which reads as if something secret were there. Kept when a configured
     secret really is "None"."""
-    if redact.masks("None"):
-        return
-    from port_ocean.log.sensetive import sensitive_log_filter
-
-    patterns = sensitive_log_filter.compiled_patterns
-    patterns[:] = [pattern for pattern in patterns if pattern.pattern != "None"]
+    if not redact.masks("None"):
+        _update_ocean_filter(added=set(), retired={"None"})
 
 
 def excerpt(text: str, redact: Redactor, limit: int = 300) -> str:
