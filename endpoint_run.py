@@ -36,12 +36,15 @@ class EndpointRun:
     def finish(self, reason: str, suspicious: bool, checked: str) -> None:
         """The run's finish line (a WARNING when it stopped on an absent signal)."""
         run_info = {"url": self.url, "pages": self.pages, "items": self.items}
-        bound = logger.bind(endpoint_run={**run_info, "stop_reason": reason})
+        bound = logger.bind(
+            endpoint_run={**run_info, "stop_reason": reason, "uncertain": suspicious}
+        )
         notes = "".join(f"; {note}" for note in self.notes)
         bound.log(
             "WARNING" if suspicious else self.level,
             f"{self.where}: done — {self.items} items in {self.pages} pages, "
-            f"{time.monotonic() - self.started:.2f}s, stopped: {reason}; "
+            f"{time.monotonic() - self.started:.2f}s, stopped{' (UNCERTAIN)' * suspicious}: "
+            f"{reason}; "
             f"{self.stats.retries} retries, {self.stats.waited_seconds:.1f}s waited"
             f"{checked}{notes}",
         )

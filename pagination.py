@@ -18,6 +18,14 @@ from completeness import read_total
 from errors import ConfigurationError, PaginationError
 from link_header import find_link as find_link  # re-exported
 from pagination_guard import PaginationGuard as PaginationGuard  # re-exported
+from pagination_signals import (
+    DEFAULT_CURSOR_PATHS,
+    DEFAULT_HAS_MORE_PATHS,
+    FirstPresent,
+    is_truthy,
+    more_pages_signal,
+    top_level_keys,
+)
 from response_paths import MISSING, ResponsePath
 from settings import ConnectionSettings
 
@@ -49,20 +57,36 @@ class Page:
 class Paginator:
     """Base: `paginationType: none` — one request, no paging."""
 
+    _sends_size = False  # whether every request carries the page size (offset, page, cursor)
+    _addressable = False  # whether a next page can be asked for without a token (offset, page)
+
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
-        self._has_more = _path(settings.has_more_path)
+        self._has_more: ResponsePath | FirstPresent | None = _path(settings.has_more_path)
         self._last_page = _path(settings.last_page_path)
         self._total = _path(settings.total_path)
         self._received = 0
+        self._matched: set[str] = set()  # paths that found a value on some page of this run
+        self._last_body: Any = None
+        self._page_was_full = False
 
     def first(self) -> NextPage:
         return NextPage(self._size_params(explicit_only=True))
 
     def next(self, page: Page) -> NextPage | Done:
+        link = find_link(page.headers, "next")
+        if signal := more_pages_signal(page.body, link, page.item_count):
+            raise PaginationError(
+                f"paginationType is none, but the response says more pages exist ({signal}): "
+                "only this first page would sync and Ocean would delete the rest. Set "
+                "paginationType for this API (README: Pagination), or selector.pagination for "
+                "this resource alone"
+            )
         return Done("single request (paginationType none)")
 
-    def _no_next(self, reason: str, missing: str) -> Done:
+    def _no_next(
+        self, reason: str, missing: str, absent: ResponsePath | FirstPresent | None = None
+    ) -> Done:
         """No next cursor/link. Called after `_flag_stop`, so a configured hasMorePath or
         lastPagePath has just said more pages exist: stopping would sync part of the data and
         let Ocean delete the rest, so that contradiction is an error, not a stop."""
@@ -72,25 +96,69 @@ class Paginator:
                 f"the response announces more pages ({' / '.join(flags)}) but has no {missing}; "
                 "check that setting, or remove the flag path if the API's flag is unreliable"
             )
+        if absent is not None:
+            return self._absent_stop(absent, missing, reason) or Done(reason)
         return Done(reason)
+
+    def _look(self, path: ResponsePath | FirstPresent, body: Any) -> Any:
+        """The value at `path`, remembering that the path matched in this run."""
+        value = path.find(body)
+        self._last_body = body
+        if value is not MISSING:
+            self._matched.add(path.spec)
+        return value
+
+    def _absent_stop(
+        self, path: ResponsePath | FirstPresent, what: str, reason: str
+    ) -> Done | None:
+        """A stop because a signal is not in the response. Many APIs leave the key out on the
+        last page (Microsoft Graph's @odata.nextLink, HubSpot's paging): when it matched on an
+        earlier page of this run, that is a certain stop. When it never matched, a typo in the
+        path looks the same: an uncertain stop, reported as a warning — unless the page was
+        full, which says more may follow. Then offset and page styles ask for the next page
+        (None: an empty page ends the run for certain), and the documented default paths
+        finding nothing is an error: stopping would sync part of the data and let Ocean
+        delete the rest."""
+        if path.spec in self._matched:
+            return Done(reason)
+        keys = top_level_keys(self._last_body)
+        if self._page_was_full and self._addressable:
+            return None
+        if self._page_was_full and isinstance(path, FirstPresent):
+            raise PaginationError(
+                f"{what} matched nothing in any response of this run, and the page was full "
+                f"({self.settings.page_size} items, pageSize): the documented defaults cannot "
+                f"tell whether more pages follow. Set it for this API ({keys})"
+            )
+        return Done(f"{reason}: {what} matched nothing in any response of this run ({keys})", True)
+
+    def _seen_page(self, page: Page) -> None:
+        """Note whether the page was full: as many items as the request asked for."""
+        asked = self.settings.page_size_param if self._sends_size else self.settings.size_param
+        self._page_was_full = bool(asked) and page.item_count >= self.settings.page_size
 
     def _size_params(self, explicit_only: bool = False) -> dict[str, str]:
         name = self.settings.size_param if explicit_only else self.settings.page_size_param
         return {name: str(self.settings.page_size)} if name else {}
 
     def _flag_stop(self, body: Any) -> Done | None:
-        """Stop on hasMorePath false or lastPagePath true; an absent flag also stops."""
+        """Stop when hasMorePath reads "no more" or lastPagePath reads "last page", by
+        truthiness (pagination_signals.py); an absent flag also stops, as an uncertain stop.
+        When both are set, hasMorePath decides (Port's spec says so)."""
         if self._has_more is not None:
-            more = self._has_more.find(body)
-            if more is MISSING or more is None:
-                return Done(f"hasMorePath {self._has_more.spec!r} not in the response", True)
-            if not _truthy(more):
+            more = self._look(self._has_more, body)
+            if more is MISSING:
+                what = f"hasMorePath {self._has_more.spec!r}"
+                return self._absent_stop(self._has_more, what, "has-more flag absent")
+            if not is_truthy(more):
                 return Done("has-more flag false")
+            return None
         if self._last_page is not None:
-            last = self._last_page.find(body)
-            if last is MISSING or last is None:
-                return Done(f"lastPagePath {self._last_page.spec!r} not in the response", True)
-            if _truthy(last):
+            last = self._look(self._last_page, body)
+            if last is MISSING or last is None:  # a null "is last" says nothing either way
+                what = f"lastPagePath {self._last_page.spec!r}"
+                return self._absent_stop(self._last_page, what, "last-page flag absent")
+            if is_truthy(last):
                 return Done("last-page flag true")
         return None
 
@@ -117,6 +185,9 @@ class OffsetPaginator(Paginator):
     below `pageSize` from skipping items. Stops on an empty page or a stop flag.
     """
 
+    _addressable = True
+    _sends_size = True
+
     def __init__(self, settings: ConnectionSettings) -> None:
         super().__init__(settings)
         self._offset = 0
@@ -125,6 +196,7 @@ class OffsetPaginator(Paginator):
         return NextPage({self.settings.page_param: "0", **self._size_params()})
 
     def next(self, page: Page) -> NextPage | Done:
+        self._seen_page(page)
         if page.item_count == 0:
             return Done("empty page")
         if stop := self._flag_stop(page.body) or self._count_stop(page):
@@ -136,6 +208,9 @@ class OffsetPaginator(Paginator):
 class PagePaginator(Paginator):
     """`?page=1&size=100` (first number from `startPage`), then page + 1 until a stop."""
 
+    _addressable = True
+    _sends_size = True
+
     def __init__(self, settings: ConnectionSettings) -> None:
         super().__init__(settings)
         self._page = settings.start_page
@@ -144,6 +219,7 @@ class PagePaginator(Paginator):
         return NextPage({self.settings.page_param: str(self._page), **self._size_params()})
 
     def next(self, page: Page) -> NextPage | Done:
+        self._seen_page(page)
         if page.item_count == 0:
             return Done("empty page")
         if stop := self._flag_stop(page.body) or self._count_stop(page):
@@ -156,25 +232,64 @@ class CursorPaginator(Paginator):
     """`?limit=100`, then `?cursor=<value at cursorPath>&limit=100` until the cursor is empty.
 
     Response shape: `{"data": [...], "meta": {"after_cursor": "abc", "has_more": true}}` with
-    `cursorPath: meta.after_cursor`, `hasMorePath: meta.has_more` (optional).
+    `cursorPath: meta.after_cursor`, `hasMorePath: meta.has_more` (optional). With no
+    `cursorPath`, the documented common patterns are tried (`next_cursor`, `cursor`,
+    `meta.after_cursor`, `links.next`), and with no `hasMorePath` and no `lastPagePath` the
+    common more-flags (`has_more`, `hasMore`, `meta.has_more`). A cursor that is an absolute
+    URL (JSON:API's `links.next`, Jira's `nextPage`) is followed as the next page's URL.
     """
+
+    _sends_size = True
 
     def __init__(self, settings: ConnectionSettings) -> None:
         super().__init__(settings)
-        if settings.cursor_path is None:
-            raise ConfigurationError("paginationType 'cursor' needs cursorPath")
-        self._cursor = ResponsePath(settings.cursor_path)
+        self._cursor: ResponsePath | FirstPresent = (
+            ResponsePath(settings.cursor_path)
+            if settings.cursor_path
+            else FirstPresent(DEFAULT_CURSOR_PATHS)
+        )
+        if self._has_more is None and self._last_page is None and not settings.cursor_path:
+            self._has_more = FirstPresent(DEFAULT_HAS_MORE_PATHS)
+            self._flag_is_default = True
+
+    _flag_is_default = False
 
     def first(self) -> NextPage:
         return NextPage(self._size_params())
 
     def next(self, page: Page) -> NextPage | Done:
+        step = self._step(page)
+        if isinstance(step, Done) and (found := self.found_defaults()):
+            # The finish line says which documented default answered (cursorPath unset).
+            return Done(f"{step.reason} (documented defaults: {found})", step.suspicious)
+        return step
+
+    def _step(self, page: Page) -> NextPage | Done:
+        self._seen_page(page)
+        cursor = self._look(self._cursor, page.body)
+        if self._flag_is_default and self._has_more_absent(page.body):
+            self._has_more = None  # no default flag in this API: the cursor alone decides
         if stop := self._flag_stop(page.body):
             return stop
-        cursor = self._cursor.find(page.body)
         if cursor is MISSING or cursor is None or cursor == "":
-            return self._no_next("no next cursor", f"cursor at cursorPath {self._cursor.spec!r}")
+            where = f"cursor at cursorPath {self._cursor.spec!r}"
+            absent = self._cursor if cursor is MISSING else None
+            return self._no_next("no next cursor", where, absent)
+        if isinstance(cursor, str) and cursor[:8].lower().startswith(("https://", "http://")):
+            return NextPage(url=cursor)
         return NextPage({self.settings.page_param: _as_text(cursor), **self._size_params()})
+
+    def _has_more_absent(self, body: Any) -> bool:
+        return self._has_more is not None and self._has_more.find(body) is MISSING
+
+    def found_defaults(self) -> str:
+        """Which documented default paths answered, for the log: `cursor at next_cursor`."""
+        found = [
+            f"{role} at {path.found.spec}"
+            for role, path in (("cursor", self._cursor), ("more-flag", self._has_more))
+            if isinstance(path, FirstPresent) and path.found is not None
+        ]
+        return ", ".join(found)
 
 
 class NextLinkPaginator(Paginator):
@@ -188,11 +303,13 @@ class NextLinkPaginator(Paginator):
         self._link = ResponsePath(settings.next_link_path)
 
     def next(self, page: Page) -> NextPage | Done:
+        self._seen_page(page)
         if stop := self._flag_stop(page.body):
             return stop
-        link = self._link.find(page.body)
+        link = self._look(self._link, page.body)
         if link is MISSING or link is None or link == "":
-            return self._no_next("no next link", f"link at nextLinkPath {self._link.spec!r}")
+            where = f"link at nextLinkPath {self._link.spec!r}"
+            return self._no_next("no next link", where, self._link if link is MISSING else None)
         if not isinstance(link, str):
             raise PaginationError(
                 f"nextLinkPath {self._link.spec!r} holds a {type(link).__name__}, not a URL"
@@ -207,6 +324,7 @@ class HeaderLinkPaginator(Paginator):
     """
 
     def next(self, page: Page) -> NextPage | Done:
+        self._seen_page(page)
         if stop := self._flag_stop(page.body):
             return stop
         link = find_link(page.headers, self.settings.header_link_rel)
@@ -250,12 +368,6 @@ def _resolve(page_url: httpx.URL, link: str) -> str:
     if link[:8].lower().startswith(("https://", "http://")):
         return link
     return str(page_url.join(link))
-
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
 
 
 def _as_text(value: Any) -> str:

@@ -36,6 +36,7 @@ class RunRecord:
     pages: int
     items: int
     stop_reason: str
+    uncertain: bool = False  # stopped on an absent signal (a path that matched nothing)
 
 
 @dataclass
@@ -77,7 +78,10 @@ class ResourceReport:
 
     @property
     def stop_reasons(self) -> list[str]:
-        reasons = [run.stop_reason for run in self.runs]
+        reasons = [
+            f"UNCERTAIN — {run.stop_reason}" if run.uncertain else run.stop_reason
+            for run in self.runs
+        ]
         if self.limit_reached:
             reasons.append(f"preview limit reached ({self.limit_reached})")
         return reasons

@@ -116,7 +116,7 @@ def _render_fetch(resource: dict[str, Any], say: Any) -> None:
     where = f"data_path {resource['data_path']}" if resource["data_path"] else "no data_path"
     say(f"  Items per page ({where}): {counts or 'no page'}{more}")
     for reason in resource["stop_reasons"]:
-        say(f"  Pagination stopped: {reason}")
+        say(f"  Pagination stopped: {reason}", "yellow" if reason.startswith("UNCERTAIN") else "")
     if resource["error"]:
         say(f"  Error: {resource['error']}", "red")
 

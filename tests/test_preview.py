@@ -172,7 +172,11 @@ async def test_null_optional_fields_are_warned_with_the_jq_error(
     report = await preview(api, tmp_path, mapped)
     (resource,) = report.resources
     assert resource.status == "ok" and len(resource.entities) == 5
-    (warning,) = resource.warnings
+    # One response with no next link at `next`: an uncertain stop, warned about too.
+    assert len(resource.warnings) == 2
+    (uncertain,) = [w for w in resource.warnings if "UNCERTAIN" in w]
+    (warning,) = [w for w in resource.warnings if "UNCERTAIN" not in w]
+    assert "stopped (UNCERTAIN): no next link: link at nextLinkPath 'next'" in uncertain
     assert warning.startswith("properties.size ('.name | test(1)') is null for 5 of 5 items")
     assert "jq error" in warning
 
@@ -184,7 +188,11 @@ async def test_data_path_matching_nothing_is_warned_with_the_response_keys(
     report = await preview(api, tmp_path, port_resource("/items", ".items"))
     (resource,) = report.resources
     assert [page.items for page in resource.pages] == [0]
-    (warning,) = resource.warnings
+    assert len(resource.warnings) == 2
+    (uncertain,) = [w for w in resource.warnings if "UNCERTAIN" in w]
+    (warning,) = [w for w in resource.warnings if "UNCERTAIN" not in w]
+    assert "matched nothing in any response of this run (response keys: data)" in uncertain
+    assert resource.stop_reasons[0].startswith("UNCERTAIN — no next link")
     assert "data_path '.items' matched no items" in warning
     assert "the response is an object with keys: data" in warning
 
