@@ -7,11 +7,13 @@ from typing import Any
 import httpx
 
 from auth import build_auth
+from auth_extras import ConnectionExtras
 from redaction import Redactor
 from settings import ConnectionSettings
 from transport import RequestLimiter, RetryPolicy, build_transport
 
 USER_AGENT = "port-ocean-custom/0.1 (+https://github.com/port-labs/ocean)"
+DEFAULT_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
 
 
 def build_http_client(
@@ -35,13 +37,22 @@ def build_http_client(
         policy=RetryPolicy(max_retries=settings.max_retries, max_wait=settings.max_retry_wait),
         redact=redact,
     )
+    auth: httpx.Auth = build_auth(settings, redact)
+    if settings.custom_headers or settings.base_query:
+        auth = ConnectionExtras(
+            auth,
+            [settings.base_url],
+            settings.custom_headers or {},
+            settings.base_query_params,
+            DEFAULT_HEADERS,
+        )
     options: dict[str, Any] = {
         "transport": transport,
-        "auth": build_auth(settings, redact),
+        "auth": auth,
         "timeout": httpx.Timeout(settings.timeout),
         "follow_redirects": False,  # the client follows them, re-scoping credentials per hop
         "verify": settings.verify_ssl,
-        "headers": {"User-Agent": USER_AGENT, "Accept": "application/json"},
+        "headers": DEFAULT_HEADERS,
     }
     if inside_ocean:
         from port_ocean.helpers.async_client import OceanAsyncClient

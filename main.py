@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import cast
 
 from loguru import logger
@@ -19,11 +20,12 @@ from probe import run_probe
 from read_ahead import read_ahead
 from redaction import Redactor, unmask_unset_settings
 from resync_scope import discovery_cache, forget_discoveries
-from settings import ConnectionSettings, load_settings
+from settings import ConnectionSettings
+from settings_sources import load_from_ocean
 
 # Parsed at import, which Ocean does at start-up: invalid settings stop the integration there,
 # with a message naming the key, before any resync can run.
-SETTINGS: ConnectionSettings = load_settings(ocean.integration_config)
+SETTINGS: ConnectionSettings = load_from_ocean(ocean.integration_config, os.environ)
 REDACT = Redactor(SETTINGS.secrets)
 unmask_unset_settings(REDACT)
 logger.info(f"Ocean custom integration configured: {SETTINGS.describe()}")
@@ -58,7 +60,9 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
         # already: its workers run ahead of the consumer).
         pages = read_ahead(api_client().iter_items(endpoint))
-    async for items in pages:
+    from shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
+
+    async for items in guard_shrink(pages, SETTINGS):
         yield items
 
 

@@ -7,11 +7,12 @@ accepted here, and every error names the documented camelCase key, the value and
 
 from __future__ import annotations
 
+import os
 from base64 import b64encode
 from collections.abc import Mapping
 from difflib import get_close_matches
 from typing import Any, Literal, Self
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -30,6 +31,8 @@ from pagination_keys import (
     replaces_pagination,
 )
 from response_paths import ResponsePath
+from settings_headers import header_secrets
+from settings_spellings import apply_spellings
 
 AuthType = Literal[
     "none", "bearer_token", "basic", "api_key", "custom", "oauth2_client_credentials"
@@ -48,8 +51,14 @@ SENSITIVE_KEYS = frozenset(
         "customAuthRequest",
         "customAuthRequestTemplate",
         "oauthClientSecret",
+        "token",
+        "authValue",
+        "customHeaders",
+        "customAuthResponse",
     }
 )
+# Fields filled by the loader, not settable by name (baseUrl's query string is split off it).
+INTERNAL_FIELDS = frozenset({"base_query"})
 # What a value of each basic type may look like, for pydantic's parsing errors.
 _EXPECTED_BY_ERROR = {
     "int_parsing": "a whole number",
@@ -77,6 +86,10 @@ class ConnectionSettings(BaseModel):
     )
 
     base_url: str
+    # A query string given in baseUrl (Port's Canny example: `?apiKey=...`): sent on every
+    # request to baseUrl's origin; its values are secrets. Split off baseUrl when it loads.
+    base_query: str = Field(default="", repr=False)
+    custom_headers: dict[str, str] | None = Field(default=None, repr=False)
     auth_type: AuthType = "none"
     api_token: str | None = Field(default=None, repr=False)
     username: str | None = None
@@ -116,6 +129,20 @@ class ConnectionSettings(BaseModel):
     max_retries: int = Field(default=5, ge=0, le=50)
     max_retry_wait: float = Field(default=60.0, gt=0)
     requests_per_second: float | None = Field(default=None, gt=0)
+    max_deletion_share: float = Field(default=50.0, ge=0, le=100)  # shrink guard, percent
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_base_query(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        key = "base_url" if "base_url" in data else "baseUrl"
+        url = data.get(key)
+        if isinstance(url, str) and "?" in url.split("#", 1)[0]:
+            head, _, query = url.partition("?")
+            fragment = query.partition("#")[1:]
+            data = {**data, key: head + "".join(fragment), "base_query": query.split("#")[0]}
+        return data
 
     @field_validator("base_url")
     @classmethod
@@ -123,8 +150,8 @@ class ConnectionSettings(BaseModel):
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("expected an absolute http(s) URL such as https://api.example.com/v1")
-        if parts.query or parts.fragment:
-            raise ValueError("a query string or #fragment does not belong in baseUrl")
+        if parts.fragment:
+            raise ValueError("a #fragment does not belong in baseUrl")
         return value.strip().rstrip("/")
 
     @field_validator("oauth_token_url")
@@ -161,11 +188,6 @@ class ConnectionSettings(BaseModel):
                 raise ValueError(
                     f"authType '{self.auth_type}' needs {to_camel(field)}, which is not set"
                 )
-        if self.pagination_type == "cursor" and not self.cursor_path:
-            raise ValueError(
-                "paginationType 'cursor' needs cursorPath: where the next cursor sits in the "
-                "response, e.g. meta.next_cursor"
-            )
         self._check_completeness_options()
         return self
 
@@ -208,7 +230,14 @@ class ConnectionSettings(BaseModel):
         for login_config in (self.custom_auth_request, self.custom_auth_request_template):
             if login_config is not None:  # every value of a login config is a credential
                 values.extend(login_config.secret_values())
+        values.extend(value for _, value in self.base_query_params)
+        values.extend(header_secrets(self.custom_headers or {}))
         return values
+
+    @property
+    def base_query_params(self) -> list[tuple[str, str]]:
+        """The query parameters given in baseUrl, in order, decoded."""
+        return parse_qsl(self.base_query, keep_blank_values=True)
 
     def with_pagination(self, overrides: Mapping[str, Any]) -> ConnectionSettings:
         """These settings with a resource's own pagination (`selector.pagination`), validated
@@ -243,16 +272,32 @@ class ConnectionSettings(BaseModel):
 
     def describe(self) -> str:
         """A one-line summary for the start-up log; holds no secret."""
+        extras = "".join(
+            (
+                f" baseUrl query: {', '.join(name for name, _ in self.base_query_params)} "
+                "(values masked)"
+                if self.base_query
+                else "",
+                f" customHeaders: {', '.join(self.custom_headers)}" if self.custom_headers else "",
+            )
+        )
         return (
-            f"baseUrl={self.base_url} authType={self.auth_type} {self.describe_pagination()} "
+            f"baseUrl={self.base_url}{extras} authType={self.auth_type} "
+            f"{self.describe_pagination()} "
             f"timeout={self.timeout}s verifySsl={self.verify_ssl} "
             f"maxConcurrentRequests={self.max_concurrent_requests}"
         )
 
 
-def load_settings(raw: dict[str, Any]) -> ConnectionSettings:
-    """Parse connection settings, turning pydantic's errors into one actionable message."""
-    given = {key: value for key, value in raw.items() if value is not None and value != ""}
+def load_settings(
+    raw: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> ConnectionSettings:
+    """Parse connection settings, turning pydantic's errors into one actionable message.
+
+    Every documented spelling is translated first (settings_spellings.py); `environ` fills the
+    `${VAR}` references of customHeaders (the process environment when not given)."""
+    defaults = {name: field.default for name, field in ConnectionSettings.model_fields.items()}
+    given = apply_spellings(raw, os.environ if environ is None else environ, defaults)
     try:
         return ConnectionSettings.model_validate(given)
     except ValidationError as error:
@@ -283,5 +328,7 @@ def _describe_problem(problem: Any, given: dict[str, Any]) -> str:
         message, allowed = "not an allowed value", expected.replace(" or ", ", ")
     # A sensitive value is never echoed, even when it is the invalid one.
     value = given.get(location[0], given.get(key))
+    if key == "baseUrl" and isinstance(value, str):  # its query string may hold an API key
+        value = value.split("?", 1)[0] + ("?[REDACTED]" if "?" in value else "")
     got = "" if key in SENSITIVE_KEYS else f"; got {value!r}"
     return f"{key}: {message}{got}" + (f"; allowed: {allowed}" if allowed else "")

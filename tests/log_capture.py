@@ -11,7 +11,8 @@ from loguru import logger
 @contextmanager
 def captured_logs() -> Iterator[list[str]]:
     lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="DEBUG")
+    # As Ocean's own sinks (port_ocean/log/logger_setup.py): tracebacks without variable values.
+    sink = logger.add(lambda message: lines.append(str(message)), level="DEBUG", diagnose=False)
     try:
         yield lines
     finally:

@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import subprocess
+from base64 import b64encode
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from sample_api.server import FakeApi, Reply
+from sample_api.server import FakeApi, Received, Reply
 from tests.conftest import ROOT
 from tests.fake_port import FakePort
 from tests.image import build_context
@@ -69,11 +70,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     with (
         FakeApi() as good_api,
         FakeApi() as bad_api,
+        FakeApi() as basic_api,
         FakePort(mapping(resource("/users")), existing=EXISTING) as good_port,
         FakePort(mapping(resource("/users")), existing=EXISTING) as bad_port,
+        FakePort(mapping(resource("/users")), existing=EXISTING) as typo_port,
+        FakePort(mapping(resource("/users")), existing=EXISTING) as secrets_port,
     ):
         good_api.json_route("/users", USERS)
         bad_api.route("GET", "/users", lambda _request: Reply(500, {"error": "down"}))
+        basic_api.route("GET", "/users", _basic_only(USERS))
         commands: dict[str, tuple[list[str], dict[str, str], FakePort | None, FakeApi | None]] = {
             "ok": (
                 ["scripts/sail-once.sh", "-p", str(_free_port())],
@@ -86,6 +91,22 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
                 _env(home, bad_port.url, bad_api.url),
                 bad_port,
                 bad_api,
+            ),
+            # Port's docker commands for Cursor and others: credentials as SECRETS__ variables,
+            # which port-ocean itself does not read.
+            "secrets_env": (
+                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                _env(home, secrets_port.url, basic_api.url, **SECRETS_ENV),
+                secrets_port,
+                basic_api,
+            ),
+            # A misspelt variable, dropped by Ocean's config model: without the check, this
+            # installation would sync unpaginated and Ocean would delete the rest.
+            "misspelt": (
+                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                _env(home, typo_port.url, good_api.url, **MISSPELT_ENV),
+                typo_port,
+                good_api,
             ),
             # The image's own entry point, with a setting our code rejects.
             "bad_settings": (
@@ -120,6 +141,27 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
         yield results
+
+
+BASIC_USER = "api-user@example.com"
+BASIC_PASSWORD = "s3cret-basic-password-0123456789abcdef"
+SECRETS_ENV = {
+    "OCEAN__INTEGRATION__CONFIG__AUTH_TYPE": "basic",
+    "OCEAN__INTEGRATION__SECRETS__USERNAME": BASIC_USER,
+    "OCEAN__INTEGRATION__SECRETS__PASSWORD": BASIC_PASSWORD,
+}
+MISSPELT_ENV = {"OCEAN__INTEGRATION__CONFIG__PAGINATON_TYPE": "header_link"}
+
+
+def _basic_only(items: list[dict[str, Any]]) -> Any:
+    expected = "Basic " + b64encode(f"{BASIC_USER}:{BASIC_PASSWORD}".encode()).decode()
+
+    def handler(request: Received) -> Reply:
+        if request.headers.get("authorization") != expected:
+            return Reply(401, {"error": "unauthorized"})
+        return Reply(json_body=items)
+
+    return handler
 
 
 def _once() -> dict[str, str]:
@@ -160,3 +202,24 @@ def test_image_entry_point_loads_our_settings_from_the_image_files(runs: dict[st
     # Our modules were imported from the laid-out /app, not from this checkout.
     assert f'"{ROOT / "settings.py"}"' not in run.output
     assert os.sep + "app" + os.sep + "settings.py" in run.output
+
+
+def test_credentials_given_as_secrets_variables_reach_the_api(runs: dict[str, Run]) -> None:
+    run = runs["secrets_env"]
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.port is not None
+    assert sorted(e["identifier"] for e in run.port.upserted) == ["1", "2"]
+    assert [e["identifier"] for e in run.port.deleted] == ["stale-1"]
+    assert BASIC_PASSWORD not in run.output
+
+
+def test_a_misspelt_setting_variable_stops_at_start_and_deletes_nothing(
+    runs: dict[str, Run],
+) -> None:
+    run = runs["misspelt"]
+    assert run.returncode == 1, run.output[-3000:]
+    assert "OCEAN__INTEGRATION__CONFIG__PAGINATON_TYPE: not a setting of this integration" in (
+        run.output
+    )
+    assert "did you mean paginationType?" in run.output
+    assert run.port is not None and run.port.deleted == [] and run.port.upserted == []

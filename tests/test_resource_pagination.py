@@ -95,7 +95,7 @@ def test_the_connection_itself_is_left_alone() -> None:
     [
         ({"baseUrl": "https://h.example.com", "timeout": 1}, "baseUrl, timeout: not pagination"),
         ({"pageSize": 10, "page_size": 20}, "pageSize: given twice"),
-        ({"paginationType": "cursor"}, "paginationType 'cursor' needs cursorPath"),
+        ({"paginationType": "cursor", "cursorPath": ".x["}, "cursorPath: jq expression '.x['"),
         ({**TOKEN_PAGES, "parallelPages": 4}, "parallelPages applies to paginationType offset"),
         ({"strictTotal": True}, "strictTotal needs totalPath"),
         ({"pageSize": 0}, "pageSize: Input should be greater than or equal to 1; got 0"),
@@ -148,7 +148,10 @@ def test_a_credential_put_there_is_refused_without_echoing_it() -> None:
 @pytest.mark.parametrize(
     ("pagination", "expected"),
     [
-        ({"paginationType": "cursor", "paginationParam": "token"}, "needs cursorPath"),
+        (
+            {"paginationType": "cursor", "stopOnShortPage": True},
+            "stopOnShortPage applies to paginationType offset or page only",
+        ),
         ({**TOKEN_PAGES, "parallelPages": 4}, "parallelPages applies to paginationType offset"),
     ],
 )

@@ -153,12 +153,12 @@ async def test_invalid_data_path_is_a_configuration_error(api: FakeApi) -> None:
 @pytest.mark.parametrize(
     ("bad", "named"),
     [
-        ({"auth_type": "basic_auth"}, "authType"),
+        ({"auth_type": "basic_token"}, "authType"),
         ({"pagination_type": "pages"}, "paginationType"),
         ({"page_size": "abc"}, "pageSize"),
         ({"timeout": "soon"}, "timeout"),
         ({"api_token": ""}, "apiToken"),
-        ({"pagination_type": "cursor"}, "cursorPath"),
+        ({"pagination_type": "cursor", "cursor_path": ".data["}, "cursorPath"),
     ],
 )
 async def test_invalid_settings_stop_the_integration_at_start(

@@ -20,6 +20,7 @@ from pydantic.alias_generators import to_camel
 
 import settings
 from settings import ConnectionSettings, load_settings
+from settings_spellings import DECLARED_SPELLINGS
 from tests.conftest import ROOT
 
 PORT_TYPES = {"string", "url", "integer", "boolean", "object", "array"}
@@ -36,9 +37,13 @@ SECRET_NAME = re.compile(r"(secret|token|password|apikey|privatekey|credentials?
 SPEC: dict[str, Any] = get_spec_file(ROOT) or {}
 CONFIGS: list[dict[str, Any]] = SPEC.get("configurations", [])
 BY_NAME = {config["name"]: config for config in CONFIGS}
+# What the spec declares: every setting a user may set, and the documented spellings of some
+# (translated when they load: settings_spellings.py).
 FIELDS = {
-    field.alias or to_camel(name): name for name, field in ConnectionSettings.model_fields.items()
-}
+    field.alias or to_camel(name): name
+    for name, field in ConnectionSettings.model_fields.items()
+    if name not in settings.INTERNAL_FIELDS
+} | {to_camel(name): name for name in DECLARED_SPELLINGS}
 
 
 def _factory() -> type[BaseModel]:

@@ -1,0 +1,56 @@
+"""`customHeaders`: headers sent on every request to `baseUrl`'s origin.
+
+The reference implementation reads a JSON object of headers and substitutes `${ENV_VAR}` in
+its values, so a header can carry a credential without writing it into the configuration:
+`{"X-Tenant": "acme", "Authorization": "Token ${MY_API_TOKEN}"}`. A variable that is not set
+is an error naming the header (an empty credential would only fail later, as a 401).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Header values that describe the request, not who sends it: never masked in logs.
+DESCRIPTIVE_HEADERS = frozenset(
+    {"accept", "accept-encoding", "accept-language", "content-type", "user-agent"}
+)
+
+
+def parse_custom_headers(value: Any, environ: Mapping[str, str]) -> dict[str, str]:
+    """A JSON object (or its text) of header name → value, `${VAR}` filled from `environ`.
+
+    Raises ValueError with user-facing text; it never contains a header's value."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError(
+                'expected a JSON object of headers, e.g. {"X-Tenant": "acme"}'
+            ) from None
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a JSON object of headers, got a {type(value).__name__}")
+    headers: dict[str, str] = {}
+    for name, raw in value.items():
+        if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+            raise ValueError(f"header {name!r}: expected a text value")
+        headers[str(name)] = _substitute(str(name), str(raw), environ)
+    return headers
+
+
+def _substitute(name: str, text: str, environ: Mapping[str, str]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        variable = match.group(1)
+        if variable not in environ:
+            raise ValueError(f"header {name!r} refers to ${{{variable}}}, which is not set")
+        return environ[variable]
+
+    return ENV_REFERENCE.sub(fill, text)
+
+
+def header_secrets(headers: Mapping[str, str]) -> list[str]:
+    """The values to mask: every value but those of descriptive headers (Accept, ...)."""
+    return [value for name, value in headers.items() if name.lower() not in DESCRIPTIVE_HEADERS]
