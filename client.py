@@ -21,12 +21,12 @@ from completeness import CompletenessCheck
 from data_path import extract_items
 from endpoint import Endpoint
 from endpoint_run import EndpointRun
-from errors import ResponseFormatError
+from errors import PaginationError, ResponseFormatError
 from page_window import PageWindow
 from pagination import Done, NextPage, Page, PaginationGuard, build_paginator
 from redaction import Redactor
 from request_sender import RequestSender
-from response_checks import check_error_body
+from response_checks import check_default_errors, check_error_body
 from settings import ConnectionSettings
 from streaming import (
     CHUNK_ITEMS,
@@ -86,7 +86,8 @@ class ApiClient:
                 request, url = window.request(step)
                 guard.check_request(self._redact(url))
                 response = await window.fetch(request)
-                body, items = self._page(response, endpoint, completeness, whole_reason)
+                page = (response, run.pages + 1)
+                body, items = self._page(page, endpoint, completeness, whole_reason)
                 guard.check_page(response.content, len(items))
                 run.page(self._redact(url), len(items))
                 step = paginator.next(Page(response.url, response.headers, body, len(items)))
@@ -95,6 +96,8 @@ class ApiClient:
                     window.plan(step, run.pages + 1, len(items), run.items, total)
                 if items:
                     yield items
+        except PaginationError as error:  # say which endpoint and page, as fetch errors do
+            raise _named(error, endpoint, run) from error
         finally:
             await window.close()
         if note := window.summary():
@@ -103,14 +106,16 @@ class ApiClient:
 
     def _page(
         self,
-        response: httpx.Response,
+        page: tuple[httpx.Response, int],
         endpoint: Endpoint,
         completeness: CompletenessCheck,
         whole_reason: str | None,
     ) -> tuple[Any, Items]:
-        """Decode one page (once), check it, and find its items."""
-        where = self._sender.describe(response.request, endpoint)
-        body = self._sender.decode(response.content, response, endpoint)
+        """Decode one page (once), check it, and find its items. `page`: the response and its
+        number in the run, which every error about it names."""
+        response, number = page
+        where = f"{self._sender.describe(response.request, endpoint)} (page {number})"
+        body = self._sender.decode(response.content, response, endpoint, where)
         if whole_reason is not None:
             warn_if_large(len(response.content), where, whole_reason)
         # jq reads the text as received rather than `body` serialised again for it.
@@ -119,7 +124,12 @@ class ApiClient:
         check_error_body(
             body, endpoint.error_when, endpoint.error_message_path, where, self._redact, text
         )
-        items = extract_items(body, endpoint.data_path, where, text)
+        try:
+            items = extract_items(body, endpoint.data_path, where, text)
+        except ResponseFormatError:  # an error body the data_path cannot read: quote the API
+            check_default_errors(body, endpoint, response, where, self._redact, items=[])
+            raise
+        check_default_errors(body, endpoint, response, where, self._redact, items)
         completeness.observe(body, items)
         return body, items
 
@@ -137,11 +147,15 @@ class ApiClient:
         response = await self._sender.send(request, endpoint)
         restart: NotStreamable | None = None
         try:
-            where = self._sender.describe(request, endpoint)
+            where = f"{self._sender.describe(request, endpoint)} (page 1)"
             stream = ItemStream(response, endpoint.data_path, where, self._redact)
-            async for items in stream.chunks(
-                lambda content: self._sender.decode(content, response, endpoint)
-            ):
+            whole: list[Any] = []  # the body, when it was short enough to be read whole
+
+            def read_whole(content: bytes) -> Any:
+                whole.append(self._checked_body(content, response, endpoint, where))
+                return whole[-1]
+
+            async for items in stream.chunks(read_whole):
                 yield items
         except NotStreamable as error:
             restart = error
@@ -152,11 +166,26 @@ class ApiClient:
                 yield items
             return
         run.page(self._redact(str(request.url)), stream.yielded)
-        done = paginator.next(Page(response.url, response.headers, None, stream.yielded))
+        # The body lets the paginator see a next-page signal that paginationType none would
+        # miss (a streamed body is not held: only its Link header is seen then).
+        body = whole[0] if whole else None
+        try:
+            done = paginator.next(Page(response.url, response.headers, body, stream.yielded))
+        except PaginationError as error:
+            raise _named(error, endpoint, run) from error
         assert isinstance(done, Done)
         if stream.streamed:
             run.notes.append(f"streamed in chunks of up to {CHUNK_ITEMS} items")
         run.finish(done.reason, done.suspicious, "")
+
+    def _checked_body(
+        self, content: bytes, response: httpx.Response, endpoint: Endpoint, where: str
+    ) -> Any:
+        """A streamed response read whole after all (short, or no array at data_path): decoded,
+        and refused when it is an error in a common shape, as a page of a page loop is."""
+        body = self._sender.decode(content, response, endpoint, where)
+        check_default_errors(body, endpoint, response, where, self._redact)
+        return body
 
     async def _read_again(
         self, endpoint: Endpoint, sent: int, reason: NotStreamable, quiet: bool
@@ -186,6 +215,13 @@ class ApiClient:
             run.notes.append(f"selector.pagination: {endpoint.pagination.describe_pagination()}")
         logger.log(run.level, f"{run.where}: fetching {run.url}")
         return run
+
+
+def _named(error: PaginationError, endpoint: Endpoint, run: EndpointRun) -> PaginationError:
+    """A paginator's or guard's error with the endpoint and page it is about."""
+    return PaginationError(
+        f"[{endpoint.kind}] {endpoint.method} {run.url} (page {run.pages}): {error}"
+    )
 
 
 def _json_text(content: bytes) -> str | None:

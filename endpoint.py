@@ -26,6 +26,7 @@ class Endpoint:
     error_when: str | None = None  # jq predicate: a 2xx body for which it holds is an error
     error_message_path: str | None = None  # jq: the API's own message in such a body
     identity_path: str | None = None  # jq per item, for repeat detection; None: the "id" key
+    allow_empty_body: bool = False  # a 2xx with no body is an empty page, not an error
     # The connection's settings with the resource's `selector.pagination` merged in; None: the
     # connection's own. Only the page loop reads it (requests, auth and limits are shared).
     pagination: ConnectionSettings | None = None
@@ -61,6 +62,7 @@ def endpoint_for(
     error_message_path: str | None = None,
     identity_path: str | None = None,
     pagination: ConnectionSettings | None = None,
+    allow_empty_body: bool = False,
 ) -> Endpoint:
     return Endpoint(
         kind=kind,
@@ -75,6 +77,7 @@ def endpoint_for(
         error_message_path=error_message_path,
         identity_path=identity_path,
         pagination=pagination,
+        allow_empty_body=allow_empty_body,
     )
 
 

@@ -9,6 +9,7 @@ it. These are Ocean mapping models, so they are pydantic v1 (`pydantic.v1`), wit
 Unknown selector keys are rejected: a typo like `querry_params` would otherwise be ignored.
 """
 
+from dataclasses import replace
 from typing import Any, ClassVar, Literal, Self
 
 from port_ocean.core.handlers.port_app_config.api import APIPortAppConfig
@@ -19,7 +20,7 @@ from port_ocean.core.handlers.port_app_config.models import (
     Selector,
 )
 from port_ocean.core.integrations.base import BaseIntegration
-from pydantic.v1 import Extra, Field, ValidationError, validator
+from pydantic.v1 import Extra, Field, StrictStr, ValidationError, root_validator, validator
 
 from config_errors import PortAppConfigError
 from data_path import check_data_path
@@ -32,6 +33,7 @@ from path_parameters import (
     check_resource,
     check_skip_statuses,
 )
+from request_body import check_body, evaluate_body
 from response_paths import compile_jq
 from settings import ConnectionSettings
 
@@ -57,10 +59,23 @@ class EndpointSelector(Selector):
         title="Headers",
         description="Extra request headers, e.g. Accept. Put credentials in the connection.",
     )
-    body: dict[str, Any] | list[Any] | None = Field(
+    endpoint: str | None = Field(
+        default=None,
+        title="Endpoint path",
+        description=(
+            "The endpoint path relative to baseUrl, when the kind is a name rather than the "
+            "path (e.g. kind: api_resource with endpoint: /api/employees). Unset: the kind "
+            "is the path."
+        ),
+    )
+    body: dict[str, Any] | list[Any] | StrictStr | None = Field(
         default=None,
         title="Body",
-        description="JSON request body, for POST search-style endpoints.",
+        description=(
+            "Request body, for POST search-style endpoints: a JSON object or array, or a jq "
+            "program (a string) run once per resync whose one output is the object or array "
+            "sent, e.g. '{\"endDate\": (now | floor) * 1000}'."
+        ),
     )
     data_path: str | None = Field(
         default=None,
@@ -95,12 +110,31 @@ class EndpointSelector(Selector):
             "e.g. .error or .errors[].message. Without it the body itself is quoted."
         ),
     )
+    allow_empty_body: bool = Field(
+        default=False,
+        title="Allow an empty body",
+        description=(
+            "true when this endpoint may answer a 2xx with an empty body for 'no items'. "
+            "Otherwise an empty body fails the resync (nothing is deleted); 204 No Content "
+            "is always an empty page."
+        ),
+    )
     identity_path: str | None = Field(
         default=None,
         title="Identity path",
         description=(
             "jq expression to an item's unique identifier, used to count items repeated "
             "across pages (offset drift). Default: the item's id field, when it has one."
+        ),
+    )
+    max_deletion_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        title="Max deletion share",
+        description=(
+            "This resource's own maxDeletionShare (percent, 0-100): the most a resync may "
+            "delete of the entities Port holds for its blueprint. 100 allows a real shrink."
         ),
     )
 
@@ -119,6 +153,18 @@ class EndpointSelector(Selector):
     @validator("method", pre=True)
     def _upper_method(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @validator("endpoint")
+    def _endpoint_is_a_path(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        join_url("https://example.invalid", value.strip())  # rejects absolute URLs
+        check_placeholders(value)  # `{ticket id}` would be sent literally
+        return value.strip()
+
+    @validator("body", pre=True)
+    def _check_body(cls, value: Any) -> Any:
+        return check_body(value)  # a jq string: compiled and tried (request_body.py)
 
     @validator("query")
     def _compile_query(cls, value: str) -> str:
@@ -188,6 +234,17 @@ class EndpointResourceConfig(ResourceConfig):
         title="Selector", description="How to call the endpoint and where its items are."
     )
 
+    @root_validator(pre=True)
+    def _no_resource_level_endpoint(cls, values: dict[str, Any]) -> dict[str, Any]:
+        # Port's Auth0 example puts `endpoint: {path, method}` on the resource; dropped
+        # silently, the kind would be fetched as a path instead.
+        if "endpoint" in values:
+            raise ValueError(
+                "endpoint does not belong on the resource: the kind is the endpoint path "
+                "(or set selector.endpoint), and the method goes in selector.method"
+            )
+        return values
+
     @validator("kind")
     def _kind_is_a_path(cls, value: str) -> str:
         if not value.strip():
@@ -202,7 +259,8 @@ class EndpointResourceConfig(ResourceConfig):
     ) -> EndpointSelector:
         if "kind" in values:  # else the kind itself is invalid, and reported
             parameters, skip = selector.path_parameters, selector.skip_statuses
-            check_resource(values["kind"], parameters, skip, EndpointSelector)
+            path = selector.endpoint or values["kind"]
+            check_resource(path, parameters, skip, EndpointSelector)
         return selector
 
     @validator("port")
@@ -210,21 +268,30 @@ class EndpointResourceConfig(ResourceConfig):
         check_port_mapping(value)  # see mapping_jq.py: a broken identifier would delete all
         return value
 
+    @property
+    def path(self) -> str:
+        """The endpoint path: `selector.endpoint`, or else the kind."""
+        return self.selector.endpoint or self.kind
+
     def endpoint(self, connection: ConnectionSettings) -> Endpoint:
         """The endpoint as it is fetched over `connection`, with the selector's own pagination
-        merged into the connection's (checked when the mapping loaded)."""
+        merged into the connection's (checked when the mapping loaded), and a jq-string body
+        run now: call this once per resync of the resource, and every page sends that body.
+        Its `kind` is the path (fan-out fills its placeholders; messages name it)."""
         selector = self.selector
-        return endpoint_for(
-            self.kind,
-            join_url(connection.base_url, self.kind),
+        endpoint = endpoint_for(
+            self.path,
+            join_url(connection.base_url, self.path),
             selector,
             error_when=selector.error_when,
             error_message_path=selector.error_message_path,
             identity_path=selector.identity_path,
+            allow_empty_body=selector.allow_empty_body,
             pagination=connection.with_pagination(selector.pagination)
             if selector.pagination
             else None,
         )
+        return replace(endpoint, body=evaluate_body(selector.body, self.kind))
 
 
 class EndpointPortAppConfig(PortAppConfig):

@@ -132,9 +132,26 @@ class RequestSender:
         hint = hints.get(status, "the API failed" + (" after retries" if status >= 500 else ""))
         raise FetchError(f"{detail} ({hint}). Response: {body}", status_code=status)
 
-    def decode(self, content: bytes, response: httpx.Response, endpoint: Endpoint) -> Any:
-        """The one `json.loads` of a page (`content`: its body, read or streamed)."""
-        if response.status_code == 204 or not content or content.isspace():
+    def decode(
+        self, content: bytes, response: httpx.Response, endpoint: Endpoint, where: str = ""
+    ) -> Any:
+        """The one `json.loads` of a page (`content`: its body, read or streamed); `where`
+        names the page in errors (default: the request).
+
+        None for 204 No Content, and for an empty body where the selector says
+        `allow_empty_body`. Any other empty 2xx body is an error: a proxy or an overloaded API
+        that drops the body would otherwise end pagination as an empty last page."""
+        where = where or self.describe(response.request, endpoint)
+        if not content or content.isspace():
+            if response.status_code == 204 or endpoint.allow_empty_body:
+                return None
+            raise ResponseFormatError(
+                f"{where} returned {response.status_code} with an empty body, which is not "
+                "an empty page: the resync fails and nothing is deleted. If this endpoint "
+                "answers an empty body for 'no items', set selector.allow_empty_body: true",
+                status_code=response.status_code,
+            )
+        if response.status_code == 204:
             return None
         try:
             return json.loads(content)
@@ -142,7 +159,7 @@ class RequestSender:
             content_type = response.headers.get("content-type", "no content-type")
             text = content[:1000].decode(response.charset_encoding or "utf-8", "replace")
             raise ResponseFormatError(
-                f"{self.describe(response.request, endpoint)} returned "
+                f"{where} returned "
                 f"{response.status_code} with a body that is not JSON ({content_type}): "
                 f"{excerpt(text, self._redact, 200)}. An HTML page usually means a "
                 "login page, a proxy error or a wrong baseUrl",

@@ -188,8 +188,11 @@ async def test_too_many_redirects(api: FakeApi) -> None:
         await fetch(api.url, endpoint(api.url, "/loop"))
 
 
-async def test_empty_and_204_pages_are_empty_not_errors(api: FakeApi) -> None:
+async def test_204_is_an_empty_page_and_an_empty_200_only_when_allowed(api: FakeApi) -> None:
     api.route("GET", "/empty", lambda _r: Reply(204))
     api.route("GET", "/blank", lambda _r: Reply(200, body=b"  "))
     assert await fetch(api.url, endpoint(api.url, "/empty", data_path=".items")) == []
-    assert await fetch(api.url, endpoint(api.url, "/blank")) == []
+    allowed = endpoint(api.url, "/blank", allow_empty_body=True)
+    assert await fetch(api.url, allowed) == []
+    with pytest.raises(FetchError, match="200 with an empty body"):  # tests/test_empty_body.py
+        await fetch(api.url, endpoint(api.url, "/blank"))
