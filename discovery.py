@@ -90,10 +90,13 @@ class Extraction:
     filtered_out: int = 0
     nulls: int = 0
     duplicates: int = 0
+    first_item: Any = None
 
     def add(self, items: list[dict[str, Any]]) -> list[str]:
         """The new distinct values of one page."""
         fresh: list[str] = []
+        if items and not self.items:
+            self.first_item = items[0]
         for item in items:
             self.items += 1
             for value in self._values_of(item):
@@ -151,6 +154,14 @@ class Extraction:
         return json.dumps(output)  # numbers and booleans as JSON writes them: 42, true
 
     def report(self, call: str) -> None:
+        """Log what was discovered; raise when `field` gave nothing on every item, since a
+        templated kind with no values would finish "complete" and Ocean would delete it all."""
+        if (
+            self.items
+            and not self.seen
+            and (self.nulls >= self.items - self.filtered_out > 0 or self._one_unread_page())
+        ):
+            raise ConfigurationError(self._no_values_message(call))
         detail = (
             f"{self.discovery.key}: {len(self.seen)} values from {self.items} items of {call}"
             f" ({self.filtered_out} filtered out, {self.duplicates} duplicates fetched once)"
@@ -162,6 +173,34 @@ class Extraction:
             )
         else:
             logger.info(f"[{self.discovery.owner}] {detail}")
+
+    def _one_unread_page(self) -> bool:
+        """No data_path, and the page taken as one item holds an array: the items were in it
+        (the filter, run over the whole page, said no to it rather than to each item)."""
+        page = self.first_item
+        return (
+            self.discovery.call.data_path is None
+            and isinstance(page, dict)
+            and any(isinstance(value, list) for value in page.values())
+        )
+
+    def _no_values_message(self, call: str) -> str:
+        key, field = self.discovery.key, self.extractor[0]
+        message = (
+            f"[{self.discovery.owner}] {key}.field {field!r} gave no value on any of the "
+            f"{self.items} items of {call} ({self.filtered_out} filtered out)"
+        )
+        if self.discovery.call.data_path is None and isinstance(self.first_item, dict):
+            lists = [name for name, value in self.first_item.items() if isinstance(value, list)]
+            hint = f", e.g. .{lists[0]}" if lists else ""
+            message += (
+                f". With no {key}.data_path the whole response is one item (its keys: "
+                f"{', '.join(list(self.first_item)[:10])}): set {key}.data_path to the item "
+                f"array{hint}"
+            )
+        else:
+            message += f": check {key}.field against the items (and {key}.data_path)"
+        return message
 
 
 class DiscoveryCache:

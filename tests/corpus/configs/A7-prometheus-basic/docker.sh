@@ -1,0 +1,13 @@
+docker run -i --rm --platform=linux/amd64 \
+  -e OCEAN__EVENT_LISTENER='{"type":"ONCE"}' \
+  -e OCEAN__INITIALIZE_PORT_RESOURCES=false \
+  -e OCEAN__SEND_RAW_DATA_EXAMPLES=true \
+  -e OCEAN__INTEGRATION__IDENTIFIER="prometheus-integration" \
+  -e OCEAN__INTEGRATION__CONFIG__BASE_URL="http://prometheus:9090" \
+  -e OCEAN__INTEGRATION__CONFIG__AUTH_TYPE="basic" \
+  -e OCEAN__INTEGRATION__CONFIG__USERNAME="YOUR_PROMETHEUS_USERNAME" \
+  -e OCEAN__INTEGRATION__CONFIG__PASSWORD="YOUR_PROMETHEUS_PASSWORD" \
+  -e OCEAN__PORT__CLIENT_ID="YOUR_PORT_CLIENT_ID" \
+  -e OCEAN__PORT__CLIENT_SECRET="YOUR_PORT_CLIENT_SECRET" \
+  -e OCEAN__PORT__BASE_URL="https://api.getport.io" \
+  ghcr.io/port-labs/port-ocean-custom:latest

@@ -1,0 +1,14 @@
+helm repo add --force-update port-labs https://port-labs.github.io/helm-charts
+helm upgrade --install my-ocean-rootly-integration port-labs/port-ocean \
+  --set port.clientId="YOUR_PORT_CLIENT_ID" \
+  --set port.clientSecret="YOUR_PORT_CLIENT_SECRET" \
+  --set port.baseUrl="https://api.getport.io" \
+  --set initializePortResources=true \
+  --set scheduledResyncInterval=120 \
+  --set integration.identifier="my-ocean-rootly-integration" \
+  --set integration.type="custom" \
+  --set integration.eventListener.type="POLLING" \
+  --set integration.config.baseUrl="https://api.rootly.com/v1" \
+  --set integration.config.authType="bearer_token" \
+  --set integration.config.paginationType="page" \
+  --set integration.config.apiToken="YOUR_ROOTLY_API_KEY"

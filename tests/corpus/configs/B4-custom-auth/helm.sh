@@ -1,0 +1,11 @@
+helm install ocean-custom port-labs/port-ocean \
+  --set port.clientId="<PORT_CLIENT_ID>" \
+  --set port.clientSecret="<PORT_CLIENT_SECRET>" \
+  --set port.baseUrl="https://api.getport.io" \
+  --set integration.identifier="ocean-custom" \
+  --set integration.type="custom" \
+  --set integration.eventListener.type="POLLING" \
+  --set integration.config.baseUrl="https://api.yourcompany.com" \
+  --set integration.config.authType="custom" \
+  --set-json integration.config.customAuthRequest='{"endpoint":"/oauth/token","method":"POST","headers":{"Content-Type":"application/x-www-form-urlencoded"},"bodyForm":"grant_type=client_credentials&client_id=<CLIENT_ID>&client_secret=<CLIENT_SECRET>","reauthenticateIntervalSeconds":3600}' \
+  --set-json integration.config.customAuthRequestTemplate='{"headers":{"Authorization":"Bearer {{.access_token}}"}}'

@@ -1,0 +1,15 @@
+helm install ocean-custom port-labs/port-ocean \
+  --set port.clientId="<PORT_CLIENT_ID>" \
+  --set port.clientSecret="<PORT_CLIENT_SECRET>" \
+  --set port.baseUrl="https://api.getport.io" \
+  --set initializePortResources=true \
+  --set scheduledResyncInterval=60 \
+  --set integration.identifier="ocean-custom" \
+  --set integration.type="custom" \
+  --set integration.eventListener.type="POLLING" \
+  --set integration.config.baseUrl="https://api.yourcompany.com" \
+  --set integration.config.authType="basic" \
+  --set integration.config.username="<USERNAME>" \
+  --set integration.config.password="<PASSWORD>" \
+  --set integration.config.paginationType="page" \
+  --set integration.config.pageSize=100

@@ -1,0 +1,13 @@
+helm upgrade --install hubspot-integration port-labs/port-ocean \
+  --set port.clientId="<PORT_CLIENT_ID>" \
+  --set port.clientSecret="<PORT_CLIENT_SECRET>" \
+  --set integration.identifier=hubspot-integration \
+  --set integration.type=custom \
+  --set integration.config.baseUrl=https://api.hubapi.com \
+  --set integration.config.authType=bearer \
+  --set integration.secrets.token=YOUR_HUBSPOT_ACCESS_TOKEN \
+  --set 'integration.config.pagination.pagination_type=cursor' \
+  --set 'integration.config.pagination.cursor_path=.paging.next.after' \
+  --set 'integration.config.pagination.cursor_query_param=after' \
+  --set 'integration.config.pagination.limit_query_param=limit' \
+  --set 'integration.config.pagination.limit=100'

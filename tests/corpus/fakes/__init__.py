@@ -1,0 +1,1 @@
+"""Loopback fakes of the corpus vendors' APIs; each module docstring cites the vendor's docs."""
