@@ -1,11 +1,11 @@
 """The only I/O of the integration: fetch every page of an endpoint and yield its items.
 
 One page loop serves every pagination style: the paginator decides what the next request is,
-`PaginationGuard` refuses to loop, and every failure raises (see `errors.py` for why). Each
-request is built, sent and decoded by `request_sender.py`; offset/page requests may be sent
-ahead by `page_window.py`, and one big response is streamed by `streaming.py`. An endpoint
-with its own pagination (`selector.pagination`) has its pages walked by those settings; every
-request still goes through the connection's one sender, auth and limiter.
+`PaginationGuard` refuses to loop, and every failure raises (see `core/errors.py` for why). Each
+request is built, sent and decoded by `fetching/request_sender.py`; offset/page requests may be sent
+ahead by `fetching/page_window.py`, and one big response is streamed by `responses/streaming.py`. An
+endpoint with its own pagination (`selector.pagination`) has its pages walked by those settings;
+every request still goes through the connection's one sender, auth and limiter.
 """
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ from typing import Any
 import httpx
 from loguru import logger
 
-from completeness import CompletenessCheck
-from data_path import extract_items
-from endpoint import Endpoint
-from endpoint_run import EndpointRun
-from errors import PaginationError, ResponseFormatError
-from page_window import PageWindow
+from connection.endpoint import Endpoint
+from connection.settings import ConnectionSettings
+from core.errors import PaginationError, ResponseFormatError
+from core.redaction import Redactor
+from fetching.endpoint_run import EndpointRun
+from fetching.page_window import PageWindow
+from fetching.request_sender import RequestSender
 from pagination import Done, NextPage, Page, PaginationGuard, build_paginator
-from redaction import Redactor
-from request_sender import RequestSender
-from response_checks import check_default_errors, check_error_body
-from settings import ConnectionSettings
-from streaming import (
+from responses.completeness import CompletenessCheck
+from responses.data_path import extract_items
+from responses.error_body import check_default_errors, check_error_body
+from responses.streaming import (
     CHUNK_ITEMS,
     ItemStream,
     NotStreamable,

@@ -22,20 +22,21 @@ from port_ocean.core.handlers.port_app_config.models import (
 from port_ocean.core.integrations.base import BaseIntegration
 from pydantic.v1 import Extra, Field, StrictStr, ValidationError, root_validator, validator
 
-from config_errors import PortAppConfigError
-from data_path import check_data_path
-from endpoint import Endpoint, endpoint_for, join_url
-from mapping_jq import check_expression, check_port_mapping
-from pagination_override import check_pagination_override
-from path_parameters import (
+from connection.endpoint import Endpoint, endpoint_for
+from connection.settings import ConnectionSettings
+from connection.urls import join_url
+from mapping.config_errors import PortAppConfigError
+from mapping.jq_expressions import check_expression, check_port_mapping
+from mapping.pagination_override import check_pagination_override
+from mapping.path_parameters import (
     PathParameter,
     check_placeholders,
     check_resource,
     check_skip_statuses,
 )
-from request_body import check_body, evaluate_body
-from response_paths import compile_jq
-from settings import ConnectionSettings
+from mapping.request_body import check_body, evaluate_body
+from responses.data_path import check_data_path
+from selection.precise_jq import compile_jq
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -164,7 +165,7 @@ class EndpointSelector(Selector):
 
     @validator("body", pre=True)
     def _check_body(cls, value: Any) -> Any:
-        return check_body(value)  # a jq string: compiled and tried (request_body.py)
+        return check_body(value)  # a jq string: compiled and tried (mapping/request_body.py)
 
     @validator("query")
     def _compile_query(cls, value: str) -> str:
@@ -265,7 +266,8 @@ class EndpointResourceConfig(ResourceConfig):
 
     @validator("port")
     def _compile_mapping(cls, value: PortResourceConfig) -> PortResourceConfig:
-        check_port_mapping(value)  # see mapping_jq.py: a broken identifier would delete all
+        # see mapping/jq_expressions.py: a broken identifier would delete all
+        check_port_mapping(value)
         return value
 
     @property

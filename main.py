@@ -13,15 +13,15 @@ from port_ocean.core.ocean_types import ASYNC_GENERATOR_RESYNC_TYPE
 from port_ocean.core.probe import ProbeContext
 
 from client import ApiClient
-from fan_out import FanOut, FanOutPlan
-from http_factory import build_http_client
+from connection.settings import ConnectionSettings
+from connection.sources import load_from_ocean
+from core.redaction import Redactor, unmask_unset_settings
+from fanout.engine import FanOut, FanOutPlan
+from fetching.http_factory import build_http_client
 from integration import EndpointResourceConfig
-from probe import run_probe
-from read_ahead import read_ahead
-from redaction import Redactor, unmask_unset_settings
-from resync_scope import discovery_cache, forget_discoveries
-from settings import ConnectionSettings
-from settings_sources import load_from_ocean
+from resync.probe import run_probe
+from resync.read_ahead import read_ahead
+from resync.scope import discovery_cache, forget_discoveries
 
 # Parsed at import, which Ocean does at start-up: invalid settings stop the integration there,
 # with a message naming the key, before any resync can run.
@@ -60,7 +60,7 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
         # already: its workers run ahead of the consumer).
         pages = read_ahead(api_client().iter_items(endpoint))
-    from shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
+    from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
 
     async for items in guard_shrink(pages, SETTINGS):
         yield items
@@ -74,5 +74,5 @@ async def drop_discovered_values() -> None:
 
 @ocean.on_probe()
 async def probe_connection(context: ProbeContext) -> ProbeContext:
-    """`ocean probe`: base URL, credentials and each resource's first page (see probe.py)."""
+    """`ocean probe`: base URL, credentials and each resource's first page (see resync/probe.py)."""
     return await run_probe(context, SETTINGS, REDACT)

@@ -4,7 +4,7 @@ A paginator never sends a request, sleeps or logs. Given the page just received 
 with the next request's query parameters (or a whole next URL) or `Done` with the reason. A
 fresh paginator is built per endpoint run. A missing stop field is never read as "more pages".
 Safety guards that hold for every style (repeats, page cap) live in `PaginationGuard`
-(`pagination_guard.py`, re-exported here).
+(`responses/pagination_guard.py`, re-exported here).
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import Any
 
 import httpx
 
-from completeness import read_total
-from errors import ConfigurationError, PaginationError
-from link_header import find_link as find_link  # re-exported
-from pagination_guard import PaginationGuard as PaginationGuard  # re-exported
-from pagination_signals import (
+from connection.settings import ConnectionSettings
+from core.errors import ConfigurationError, PaginationError
+from responses.completeness import read_total
+from responses.link_header import find_link as find_link  # re-exported
+from responses.pagination_guard import PaginationGuard as PaginationGuard  # re-exported
+from responses.pagination_signals import (
     DEFAULT_CURSOR_PATHS,
     DEFAULT_HAS_MORE_PATHS,
     FirstPresent,
@@ -26,8 +27,7 @@ from pagination_signals import (
     more_pages_signal,
     top_level_keys,
 )
-from response_paths import MISSING, ResponsePath
-from settings import ConnectionSettings
+from selection.response_paths import MISSING, ResponsePath
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,8 @@ class Paginator:
 
     def _flag_stop(self, body: Any) -> Done | None:
         """Stop when hasMorePath reads "no more" or lastPagePath reads "last page", by
-        truthiness (pagination_signals.py); an absent flag also stops, as an uncertain stop.
-        When both are set, hasMorePath decides (Port's spec says so)."""
+        truthiness (responses/pagination_signals.py); an absent flag also stops, as an uncertain
+        stop. When both are set, hasMorePath decides (Port's spec says so)."""
         if self._has_more is not None:
             more = self._look(self._has_more, body)
             if more is MISSING:

@@ -161,7 +161,7 @@ def main(argv: list[str]) -> int:
     if unknown := set(groups) - set(GROUPS + OPT_IN):
         allowed = ", ".join(GROUPS + OPT_IN)
         raise SystemExit(f"--only: unknown group(s) {sorted(unknown)}; allowed: {allowed}")
-    from settings import ConnectionSettings
+    from connection.settings import ConnectionSettings
 
     measures = build(sizes, groups, set(ConnectionSettings.model_fields))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

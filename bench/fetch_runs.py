@@ -17,11 +17,12 @@ import ijson  # type: ignore[import-untyped]  # shipped by port-ocean, untyped
 from bench.job import Job, Skipped
 from bench.styles import STYLES, Style, fetch_concurrent, fetch_sequential, plain_client
 from client import ApiClient
-from endpoint import Endpoint, join_url
-from http_factory import build_http_client
-from read_ahead import read_ahead
-from redaction import Redactor
-from settings import load_settings
+from connection.endpoint import Endpoint
+from connection.settings import load_settings
+from connection.urls import join_url
+from core.redaction import Redactor
+from fetching.http_factory import build_http_client
+from resync.read_ahead import read_ahead
 
 FAN_OUT_SETTINGS = {"pagination_type": "page", "has_more_path": "has_more"}
 HUGE_SETTINGS = {"pagination_type": "none"}
@@ -136,12 +137,12 @@ async def _fan_out(
 
 
 async def fan_out_ours(job: Job) -> int:
-    """The integration's own fan-out engine (`fan_out.py`) over our client, as `main.py` drives
-    it for a `{parent_id}` kind, minus Ocean."""
+    """The integration's own fan-out engine (`fanout/engine.py`) over our client, as `main.py`
+    drives it for a `{parent_id}` kind, minus Ocean."""
     try:
-        from discovery import DiscoveryCache
-        from fan_out import FanOut, FanOutPlan
-        from path_parameters import PathParameter
+        from fanout.discovery import DiscoveryCache
+        from fanout.engine import FanOut, FanOutPlan
+        from mapping.path_parameters import PathParameter
     except ImportError as error:
         raise Skipped(f"no fan-out engine in this checkout ({error})") from None
     parent = PathParameter.parse_obj({"endpoint": "/parents", "data_path": ".data", "field": ".id"})

@@ -97,7 +97,7 @@ async def measure_port_read(entities: int, latency_ms: float) -> dict[str, Any]:
     harness.port_mock = port  # before start(): the Port client is wired to its transport
     await harness.start()
     try:
-        from port_holdings import read_holdings
+        from resync.port_holdings import read_holdings
 
         rss_before = _rss_mb()
         started, cpu = time.perf_counter(), time.process_time()
@@ -130,8 +130,8 @@ async def measure_port_read(entities: int, latency_ms: float) -> dict[str, Any]:
 
 
 def measure_counting(items: int, page_size: int) -> dict[str, Any]:
-    from entity_keys import entity_keys, key_program
     from integration import EndpointPortAppConfig
+    from mapping.entity_keys import entity_keys, key_program
 
     (config,) = EndpointPortAppConfig.parse_obj(
         mapping(mapped_resource("/items", blueprint="service"))

@@ -18,13 +18,13 @@ from typing import Any
 
 from loguru import logger
 
-from errors import ConfigurationError
+from core.errors import ConfigurationError
+from core.redaction import Redactor
 from preview.model import PreviewReport
 from preview.recorder import Limits
 from preview.render import Progress, redact_tree, render_report
 from preview.runner import ROOT, run_preview
 from preview.sources import read_mapping, read_settings
-from redaction import Redactor
 
 DEFAULT_MAPPING = ROOT / ".port" / "resources" / "port-app-config.yml"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -13,7 +13,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from mapping_jq import compile_mapping_jq
+from mapping.jq_expressions import compile_mapping_jq
 from preview.model import MappingFailure, ResourceReport
 
 # parse_items(mapping, items, parse_all) -> CalculationResult, Ocean's entity processor.

@@ -19,9 +19,9 @@ from typing import Any, Protocol
 import httpx
 import loguru
 
+from core.redaction import Redactor
 from preview.mapping import diagnose
 from preview.model import PageRecord, RequestRecord, ResourceReport, RunRecord
-from redaction import Redactor
 
 RECORD = "ocean_custom.preview.record"
 STARTED = "ocean_custom.preview.started"

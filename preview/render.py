@@ -13,8 +13,8 @@ from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from core.redaction import Redactor
 from preview.model import FAILED, OK, ResourceReport
-from redaction import Redactor
 
 MAX_REQUESTS_SHOWN = 12
 STATUS_STYLE = {OK: ("ok", "green"), FAILED: ("FAILED", "bold red")}

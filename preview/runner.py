@@ -15,13 +15,13 @@ from loguru import logger
 from port_ocean.context.ocean import ocean
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-import http_factory
-import read_ahead
+from connection.settings import ConnectionSettings
+from core.redaction import Redactor
+from fetching import http_factory
 from preview.model import PreviewReport, ResourceReport
 from preview.recorder import Limits, Listener, Recorder
 from preview.sources import SettingsInput
-from redaction import Redactor
-from settings import ConnectionSettings
+from resync import read_ahead
 
 ROOT = Path(__file__).resolve().parent.parent
 

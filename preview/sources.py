@@ -17,9 +17,9 @@ import yaml
 from pydantic.alias_generators import to_snake
 from pydantic.v1 import ValidationError
 
-from errors import ConfigurationError
+from connection.settings import ConnectionSettings, load_settings
+from core.errors import ConfigurationError
 from integration import EndpointPortAppConfig
-from settings import ConnectionSettings, load_settings
 
 ENV_PREFIX = "OCEAN__INTEGRATION__CONFIG__"
 

@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from client import ApiClient
-from endpoint import Endpoint, join_url
-from http_factory import build_http_client
-from redaction import Redactor
+from connection.endpoint import Endpoint
+from connection.settings import load_settings
+from connection.urls import join_url
+from core.redaction import Redactor
+from fetching.http_factory import build_http_client
 from sample_api.server import Handler, Received, Reply
-from settings import load_settings
 from tests.log_capture import captured_logs as captured_logs
 
 # Long and unlike anything else in a message, so a leak cannot hide behind partial masking.

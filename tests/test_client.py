@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from errors import FetchError
+from core.errors import FetchError
 from sample_api.server import FakeApi, Handler, Received, Reply
 from tests.client_kit import (
     ITEMS,
@@ -194,5 +194,6 @@ async def test_204_is_an_empty_page_and_an_empty_200_only_when_allowed(api: Fake
     assert await fetch(api.url, endpoint(api.url, "/empty", data_path=".items")) == []
     allowed = endpoint(api.url, "/blank", allow_empty_body=True)
     assert await fetch(api.url, allowed) == []
-    with pytest.raises(FetchError, match="200 with an empty body"):  # tests/test_empty_body.py
+    # tests/responses/test_empty_body.py
+    with pytest.raises(FetchError, match="200 with an empty body"):
         await fetch(api.url, endpoint(api.url, "/blank"))

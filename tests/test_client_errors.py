@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from errors import (
+from core.errors import (
     AuthenticationError,
     FetchError,
     OceanCustomError,
     PaginationError,
     ResponseFormatError,
 )
-from redaction import MASK
+from core.redaction import MASK
 from sample_api.server import FakeApi, Received, Reply
 from tests.client_kit import ITEMS, SECRET, captured_logs, endpoint, fetch
 

@@ -22,9 +22,9 @@ import yaml
 from port_ocean.core.defaults.common import get_port_integration_defaults
 from pydantic.alias_generators import to_camel
 
+from connection.settings import load_settings
 from integration import EndpointPortAppConfig
 from sample_api.server import FakeApi
-from settings import load_settings
 from tests.conftest import ROOT
 from tests.example_fakes import Expected
 from tests.ocean_run import entity, run_resync

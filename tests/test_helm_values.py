@@ -17,7 +17,7 @@ import pytest
 import yaml
 from humps import decamelize
 
-from settings import ConnectionSettings, load_settings
+from connection.settings import ConnectionSettings, load_settings
 from tests.conftest import ROOT
 from tests.ocean_config import (
     helm_env,

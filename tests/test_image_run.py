@@ -200,8 +200,8 @@ def test_image_entry_point_loads_our_settings_from_the_image_files(runs: dict[st
     assert "ConfigurationError" in run.output
     assert "baseUrl: expected an absolute http(s) URL" in run.output
     # Our modules were imported from the laid-out /app, not from this checkout.
-    assert f'"{ROOT / "settings.py"}"' not in run.output
-    assert os.sep + "app" + os.sep + "settings.py" in run.output
+    assert f'"{ROOT / "connection/settings.py"}"' not in run.output
+    assert os.sep + "app" + os.sep + "connection/settings.py" in run.output
 
 
 def test_credentials_given_as_secrets_variables_reach_the_api(runs: dict[str, Run]) -> None:

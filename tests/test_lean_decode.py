@@ -9,15 +9,15 @@ from typing import Any
 import httpx
 import pytest
 
-import precise_jq
-import stream_head
-from errors import ResponseFormatError
-from pagination_guard import DIGEST_SIZE, PaginationGuard
-from proxy import EnvironmentProxyTransport
-from rate_limit import LimitedTransport, RequestLimiter
+from core.errors import ResponseFormatError
+from responses.pagination_guard import DIGEST_SIZE, PaginationGuard
 from sample_api.server import FakeApi, Received, Reply
+from selection import precise_jq
 from tests.client_kit import SECRET, endpoint, fetch, offset_route
-from transport import RetryPolicy, RetryTransport, build_transport
+from transport import stream_head
+from transport.proxy import EnvironmentProxyTransport
+from transport.rate_limit import LimitedTransport, RequestLimiter
+from transport.stack import RetryPolicy, RetryTransport, build_transport
 
 ITEMS = [{"id": 2**63 - n, "active": n % 2 == 0} for n in range(7)]
 BEARER: dict[str, Any] = {"auth_type": "bearer_token", "api_token": SECRET}

@@ -152,7 +152,7 @@ def test_build_context_holds_what_ocean_sail_needs_and_nothing_secret() -> None:
     needed = {
         "main.py",
         "integration.py",
-        "settings.py",
+        "connection/settings.py",
         "pyproject.toml",
         "config.yaml",
         ".port/spec.yaml",

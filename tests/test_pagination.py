@@ -1,6 +1,6 @@
 """Paginators as pure state machines: a hand-built page in, the next request or Done out.
 
-The guards that hold for every style are in `test_pagination_guard.py`."""
+The guards that hold for every style are in `tests/responses/test_pagination_guard.py`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from errors import ConfigurationError, PaginationError
+from connection.settings import ConnectionSettings, load_settings
+from core.errors import ConfigurationError, PaginationError
 from pagination import (
     PAGINATORS,
     Done,
@@ -19,7 +20,6 @@ from pagination import (
     build_paginator,
     find_link,
 )
-from settings import ConnectionSettings, load_settings
 
 PAGE_URL = "https://api.example.com/v1/items?page=1"
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from core.redaction import Redactor
 from preview.model import PreviewReport
 from preview.recorder import Limits
 from preview.render import Progress, redact_tree, render_report
 from preview.runner import run_preview
 from preview.sources import read_mapping, read_settings
-from redaction import Redactor
 from sample_api.server import FakeApi, Received, Reply
 from tests.conftest import ROOT
 from tests.preview_kit import (

@@ -9,18 +9,18 @@ from typing import Any
 
 import yaml
 
+from connection.settings import load_settings
+from core.redaction import Redactor
 from integration import EndpointPortAppConfig
 from preview.recorder import Limits
 from preview.runner import run_preview
 from preview.sources import read_mapping, read_settings
-from probe import run_checks
-from redaction import Redactor
+from resync.probe import run_checks
 from sample_api.server import FakeApi, Received, Reply
-from settings import load_settings
 from tests import cursor_fake
 from tests.conftest import ROOT
+from tests.mapping.test_request_body import CURSOR_BODY
 from tests.ocean_run import entity, mapping, resource, run_resync
-from tests.test_request_body import CURSOR_BODY
 
 NOW_BODY = '{"at": now, "filter": {"state": "open"}, "limit": 2}'  # `at`: sub-second, per run
 ITEMS = [{"id": n, "name": f"item-{n}"} for n in range(5)]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from typing import Any
 
+from connection.settings import load_settings
 from sample_api.server import FakeApi, Handler, Received, Reply
-from settings import load_settings
 from tests.client_kit import api_client, captured_logs, collect, cursor_route, endpoint
 from tests.ocean_run import entity, mapping, resource, run_resync
 

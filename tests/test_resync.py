@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from loguru import logger
 
-from errors import ConfigurationError
+from core.errors import ConfigurationError
 from sample_api.server import FakeApi, Received, Reply
 from tests.ocean_run import entity, mapping, resource, run_resync
 

@@ -18,9 +18,9 @@ from port_ocean.utils.misc import get_spec_file
 from pydantic import BaseModel, TypeAdapter
 from pydantic.alias_generators import to_camel
 
-import settings
-from settings import ConnectionSettings, load_settings
-from settings_spellings import DECLARED_SPELLINGS
+from connection import settings
+from connection.settings import ConnectionSettings, load_settings
+from connection.spellings import DECLARED_SPELLINGS
 from tests.conftest import ROOT
 
 PORT_TYPES = {"string", "url", "integer", "boolean", "object", "array"}
@@ -38,7 +38,7 @@ SPEC: dict[str, Any] = get_spec_file(ROOT) or {}
 CONFIGS: list[dict[str, Any]] = SPEC.get("configurations", [])
 BY_NAME = {config["name"]: config for config in CONFIGS}
 # What the spec declares: every setting a user may set, and the documented spellings of some
-# (translated when they load: settings_spellings.py).
+# (translated when they load: connection/spellings.py).
 FIELDS = {
     field.alias or to_camel(name): name
     for name, field in ConnectionSettings.model_fields.items()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from connection.settings import load_settings
 from sample_api.server import FakeApi
-from settings import load_settings
 from tests.corpus.fakes.generic import by_cursor, guarded, meta_cursor_page, people
 from tests.corpus.kit import load, sync
 from tests.corpus.variants import items_by_blueprint

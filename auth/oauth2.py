@@ -1,0 +1,113 @@
+"""`authType: oauth2_client_credentials` — OAuth 2.0 client credentials (RFC 6749 §4.4).
+
+    authType: oauth2_client_credentials
+    oauthTokenUrl: https://idp.example.com/oauth/token
+    oauthClientId: my-client
+    oauthClientSecret: ...            (sensitive)
+    oauthScope: read:users            (optional)
+    oauthAudience: https://api.example.com   (optional, Auth0 / Okta style)
+    oauthClientAuthentication: client_secret_basic (default) | client_secret_post
+
+The token request (`grant_type=client_credentials`, form-encoded) goes only to the token URL;
+the client secret travels in an HTTP Basic header (`client_secret_basic`, RFC 6749 §2.3.1) or in
+the form body (`client_secret_post`). The expected answer:
+
+    {"access_token": "eyJ...", "token_type": "Bearer", "expires_in": 3600}
+
+`Authorization: Bearer <access_token>` then goes to the origin of baseUrl only. The token is
+renewed ahead of `expires_in` (see `auth/dynamic.py`), and once after a 401.
+"""
+
+from __future__ import annotations
+
+import time
+from base64 import b64encode
+from collections.abc import Callable
+from urllib.parse import quote_plus
+
+import httpx
+from loguru import logger
+
+from auth.dynamic import TokenAuth, decode_login, expires_in, rebuild, string_values
+from connection.auth_config import ClientAuthentication, auth_url
+from connection.auth_template import describe_shape
+from connection.settings import ConnectionSettings
+from core.errors import AuthenticationError, ConfigurationError
+from core.redaction import Redactor
+
+
+class ClientCredentialsAuth(TokenAuth):
+    config_keys = "oauthTokenUrl / oauthClientId / oauthClientSecret / oauthScope"
+
+    def __init__(
+        self,
+        base_url: str,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        redact: Redactor,
+        *,
+        scope: str | None = None,
+        audience: str | None = None,
+        client_authentication: ClientAuthentication = "client_secret_basic",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__([base_url], redact, auth_url(base_url, token_url), clock=clock)
+        self._form = {"grant_type": "client_credentials"}
+        if scope:
+            self._form["scope"] = scope
+        if audience:
+            self._form["audience"] = audience
+        self._headers = {"Accept": "application/json"}
+        if client_authentication == "client_secret_post":
+            self._form |= {"client_id": client_id, "client_secret": client_secret}
+        else:
+            # RFC 6749 §2.3.1: each part form-encoded before the Basic encoding.
+            pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+            encoded = b64encode(pair.encode()).decode("ascii")
+            self._headers["Authorization"] = f"Basic {encoded}"
+            redact.add(encoded)  # servers echo headers in error pages
+        redact.add(client_secret, quote_plus(client_secret))
+        self._bearer = ""
+
+    def login_request(self) -> httpx.Request:
+        return httpx.Request("POST", self.login_url, headers=self._headers, data=self._form)
+
+    def accept_login(self, response: httpx.Response) -> float | None:
+        answer = decode_login(response)
+        self._redact.rotate("token", *string_values(answer))
+        token = answer.get("access_token") if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
+            raise AuthenticationError(
+                f"The token response of {self._show(self.login_url)} holds no access_token; "
+                f"{describe_shape(answer)}. Check oauthTokenUrl: it must be the OAuth2 token "
+                "endpoint (often /oauth/token or /oauth2/v1/token)"
+            )
+        token_type = answer.get("token_type")
+        if isinstance(token_type, str) and token_type.lower() != "bearer":
+            logger.warning(f"Token type {token_type!r} is not Bearer; sending it as Bearer")
+        self._bearer = f"Bearer {token}"
+        return expires_in(answer)
+
+    def authorize(self, request: httpx.Request) -> httpx.Request:
+        return rebuild(request, headers={"Authorization": self._bearer})
+
+
+def build_oauth2_auth(settings: ConnectionSettings, redact: Redactor) -> ClientCredentialsAuth:
+    token_url, client_id = settings.oauth_token_url, settings.oauth_client_id
+    client_secret = settings.oauth_client_secret
+    if not (token_url and client_id and client_secret):
+        raise ConfigurationError(
+            "authType 'oauth2_client_credentials' needs oauthTokenUrl, oauthClientId and "
+            "oauthClientSecret"
+        )
+    return ClientCredentialsAuth(
+        settings.base_url,
+        token_url,
+        client_id,
+        client_secret,
+        redact,
+        scope=settings.oauth_scope,
+        audience=settings.oauth_audience,
+        client_authentication=settings.oauth_client_authentication,
+    )

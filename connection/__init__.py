@@ -1,0 +1,7 @@
+"""One installation's connection settings, typed and parsed once (`settings.py`), with the
+typed login config of the dynamic auth types and its `{{.jq}}` templates, the pagination keys a
+resource may override, what one resource asks the client to fetch (`endpoint.py`) and joining a
+path to `baseUrl` (`urls.py`).
+
+May import: `selection`, `core`.
+"""

@@ -1,0 +1,61 @@
+"""Builds the one HTTP client of an installation from its connection settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from auth.extras import ConnectionExtras
+from auth.factory import build_auth
+from connection.settings import ConnectionSettings
+from core.redaction import Redactor
+from transport.stack import RequestLimiter, RetryPolicy, build_transport
+
+USER_AGENT = "port-ocean-custom/0.1 (+https://github.com/port-labs/ocean)"
+DEFAULT_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+
+
+def build_http_client(
+    settings: ConnectionSettings,
+    redact: Redactor,
+    *,
+    limiter: RequestLimiter | None = None,
+    inside_ocean: bool = True,
+) -> httpx.AsyncClient:
+    """An httpx client with the auth flow, retries and the integration-wide limiter.
+
+    Inside a running Ocean app it is Ocean's `OceanAsyncClient` over our transport, which keeps
+    Ocean's outbound IP blocker of the hosted runtime; outside (unit tests, the preview tool)
+    it is a plain `httpx.AsyncClient` over the same transport.
+    """
+    transport = build_transport(
+        verify=settings.verify_ssl,
+        concurrency=settings.max_concurrent_requests,
+        limiter=limiter
+        or RequestLimiter(settings.max_concurrent_requests, settings.requests_per_second),
+        policy=RetryPolicy(max_retries=settings.max_retries, max_wait=settings.max_retry_wait),
+        redact=redact,
+    )
+    auth: httpx.Auth = build_auth(settings, redact)
+    if settings.custom_headers or settings.base_query:
+        auth = ConnectionExtras(
+            auth,
+            [settings.base_url],
+            settings.custom_headers or {},
+            settings.base_query_params,
+            DEFAULT_HEADERS,
+        )
+    options: dict[str, Any] = {
+        "transport": transport,
+        "auth": auth,
+        "timeout": httpx.Timeout(settings.timeout),
+        "follow_redirects": False,  # the client follows them, re-scoping credentials per hop
+        "verify": settings.verify_ssl,
+        "headers": DEFAULT_HEADERS,
+    }
+    if inside_ocean:
+        from port_ocean.helpers.async_client import OceanAsyncClient
+
+        return OceanAsyncClient(**options)
+    return httpx.AsyncClient(**options)

@@ -1,0 +1,208 @@
+"""One request of an endpoint run: built, sent, followed through redirects, checked, decoded.
+
+The half of the client's I/O that knows nothing about pages (`client.py` holds the page loops).
+Credentials stay on the API's origin: a next link or redirect to another origin is sent without
+them, and every message has the configured secrets masked.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import httpx
+from loguru import logger
+
+from auth.static import origin_of
+from connection.endpoint import Endpoint
+from connection.settings import ConnectionSettings
+from core.errors import AuthenticationError, FetchError, ResponseFormatError
+from core.redaction import Redactor, excerpt
+from pagination import NextPage
+from transport.stack import RETRYABLE, STATS, STREAM, RequestStats
+
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Headers that carry no credential and may follow a next link to another origin.
+NEUTRAL_HEADERS = frozenset({"accept", "accept-language", "user-agent", "content-type"})
+
+
+class RequestSender:
+    def __init__(
+        self, http: httpx.AsyncClient, settings: ConnectionSettings, redact: Redactor
+    ) -> None:
+        self._http, self._settings, self._redact = http, settings, redact
+        self._home = origin_of(settings.base_url)
+
+    def build(
+        self, endpoint: Endpoint, step: NextPage, stats: RequestStats, stream: bool = False
+    ) -> httpx.Request:
+        params = None
+        if step.url:
+            url = httpx.URL(step.url)
+            same_origin = origin_of(url) == self._home
+        else:
+            url, origin, kind_query = _parsed(endpoint.url)
+            same_origin = origin == self._home
+            # httpx replaces a URL's query with `params`: merge the kind's own query string in,
+            # then the user's query_params, then the pagination's (the last one wins).
+            params = kind_query.merge(endpoint.query_params).merge(step.params)
+        headers = endpoint.headers if same_origin else _neutral(endpoint.headers)
+        body_kwargs: dict[str, Any] = {}
+        if endpoint.body is not None and endpoint.method not in ("GET", "HEAD"):
+            body_kwargs["json"] = endpoint.body
+        extensions = {STATS: stats, RETRYABLE: endpoint.retryable, STREAM: stream}
+        request = self._http.build_request(
+            endpoint.method,
+            url,
+            params=params,
+            headers=headers,
+            extensions=extensions,
+            **body_kwargs,
+        )
+        if not same_origin:
+            _drop_cookies(request)
+            logger.warning(
+                f"{endpoint.kind}: next page is on another origin "
+                f"({_origin_text(request.url)}); sent without credentials"
+            )
+        return request
+
+    async def send(self, request: httpx.Request, endpoint: Endpoint) -> httpx.Response:
+        """Send, following redirects ourselves so each hop is re-scoped by the auth layer.
+
+        A request marked STREAM comes back with a 2xx body unread: the caller closes it."""
+        stream = request.extensions.get(STREAM) is True
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response = await self._http.send(request, stream=stream)
+            except httpx.TimeoutException as error:
+                raise FetchError(
+                    f"{self.describe(request, endpoint)} timed out "
+                    f"(timeout={self._settings.timeout:g}s): {type(error).__name__}. "
+                    "Raise timeout or lower pageSize"
+                ) from None
+            except httpx.HTTPError as error:
+                raise FetchError(
+                    f"{self.describe(request, endpoint)} failed: {type(error).__name__}: "
+                    f"{self._redact(str(error))}{_network_hint(error)}"
+                ) from None
+            if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
+                self._check_status(response, endpoint)
+                return response
+            request = self._redirect(request, response, endpoint)
+        raise FetchError(f"{self.describe(request, endpoint)}: more than {MAX_REDIRECTS} redirects")
+
+    def _redirect(
+        self, request: httpx.Request, response: httpx.Response, endpoint: Endpoint
+    ) -> httpx.Request:
+        target = request.url.join(response.headers["location"])
+        method = "GET" if response.status_code == 303 else request.method
+        same_origin = origin_of(target) == self._home
+        headers = endpoint.headers if same_origin else _neutral(endpoint.headers)
+        content = request.content if method == request.method else None
+        redirected = self._http.build_request(
+            method, target, headers=headers, content=content, extensions=request.extensions
+        )
+        if not same_origin:
+            _drop_cookies(redirected)
+        return redirected
+
+    def _check_status(self, response: httpx.Response, endpoint: Endpoint) -> None:
+        if response.is_success:
+            return
+        status = response.status_code
+        detail = f"{self.describe(response.request, endpoint)} returned {status}"
+        body = excerpt(response.text, self._redact)
+        if status == 401:
+            raise AuthenticationError(
+                f"{detail}: the API rejected the credentials. Check authType and its secret "
+                f"(apiToken / username+password / apiKey, apiKeyHeader). Response: {body}",
+                status_code=status,
+            )
+        hints = {
+            403: "the credentials lack permission for this endpoint: check the scopes or role "
+            "behind authType's secret (apiToken / username / apiKey), and the kind path",
+            404: "check the kind path: it is joined to baseUrl",
+            405: "check selector.method",
+            400: "check selector.query_params / body and the pagination parameter names",
+            422: "check selector.query_params / body and the pagination parameter names",
+        }
+        hint = hints.get(status, "the API failed" + (" after retries" if status >= 500 else ""))
+        raise FetchError(f"{detail} ({hint}). Response: {body}", status_code=status)
+
+    def decode(
+        self, content: bytes, response: httpx.Response, endpoint: Endpoint, where: str = ""
+    ) -> Any:
+        """The one `json.loads` of a page (`content`: its body, read or streamed); `where`
+        names the page in errors (default: the request).
+
+        None for 204 No Content, and for an empty body where the selector says
+        `allow_empty_body`. Any other empty 2xx body is an error: a proxy or an overloaded API
+        that drops the body would otherwise end pagination as an empty last page."""
+        where = where or self.describe(response.request, endpoint)
+        if not content or content.isspace():
+            if response.status_code == 204 or endpoint.allow_empty_body:
+                return None
+            raise ResponseFormatError(
+                f"{where} returned {response.status_code} with an empty body, which is not "
+                "an empty page: the resync fails and nothing is deleted. If this endpoint "
+                "answers an empty body for 'no items', set selector.allow_empty_body: true",
+                status_code=response.status_code,
+            )
+        if response.status_code == 204:
+            return None
+        try:
+            return json.loads(content)
+        except ValueError:
+            content_type = response.headers.get("content-type", "no content-type")
+            text = content[:1000].decode(response.charset_encoding or "utf-8", "replace")
+            raise ResponseFormatError(
+                f"{where} returned "
+                f"{response.status_code} with a body that is not JSON ({content_type}): "
+                f"{excerpt(text, self._redact, 200)}. An HTML page usually means a "
+                "login page, a proxy error or a wrong baseUrl",
+                status_code=response.status_code,
+            ) from None
+
+    def describe(self, request: httpx.Request, endpoint: Endpoint) -> str:
+        return f"[{endpoint.kind}] {request.method} {self._redact(str(request.url))}"
+
+
+@lru_cache(maxsize=1024)
+def _parsed(url: str) -> tuple[httpx.URL, tuple[str, str, int | None], httpx.QueryParams]:
+    """An endpoint's URL parsed once, not once per page: URL parsing is most of the cost of
+    building a request."""
+    parsed = httpx.URL(url)
+    return parsed, origin_of(parsed), parsed.params
+
+
+def _neutral(headers: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if name.lower() in NEUTRAL_HEADERS}
+
+
+def _drop_cookies(request: httpx.Request) -> None:
+    """httpx's cookie jar matches by domain and ignores the port (RFC 6265), so a session cookie
+    of the API would follow a link to another origin; it is a credential, so it stays home."""
+    request.headers.pop("cookie", None)
+
+
+def _origin_text(url: httpx.URL) -> str:
+    scheme, host, port = origin_of(url)
+    return f"{scheme}://{host}:{port}"
+
+
+def _network_hint(error: httpx.HTTPError) -> str:
+    text = str(error)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return (
+            ". The API's TLS certificate is not trusted: fix its chain, or set verifySsl to false "
+            "for an internal API with a self-signed certificate"
+        )
+    if isinstance(error, httpx.ConnectError):
+        return (
+            ". Check baseUrl and that the API is reachable from where the integration runs "
+            "(hosted by Port, private and loopback addresses are blocked)"
+        )
+    return ""

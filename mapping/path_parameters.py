@@ -1,0 +1,240 @@
+"""`selector.path_parameters`: the model of one `{name}` placeholder and its load-time checks.
+
+A kind such as `/api/v2/tickets/{ticket_id}/comments.json` is fetched once per value that
+`path_parameters.ticket_id` discovers from another endpoint. A discovery endpoint may itself hold
+placeholders filled by other entries of the same map (repos → branches → protections).
+
+(No `from __future__ import annotations` here: this is an Ocean mapping model, pydantic v1, and
+integration.py — which Ocean loads by path — builds on it.)
+"""
+
+import re
+from typing import Any, Literal
+from urllib.parse import quote
+
+import httpx
+from pydantic.v1 import BaseModel, Extra, Field, ValidationError, validator
+from pydantic.v1.error_wrappers import ErrorWrapper
+
+from responses.data_path import check_data_path
+from selection.precise_jq import compile_jq
+
+# The same methods as the selector's own `method`.
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*)\}")
+# A brace that is not part of a well-formed `{name}` would be sent literally: reject it.
+STRAY_BRACE = re.compile(r"[{}]")
+# Statuses that never mean "this parent has no children": auth, proxy auth, timeouts, rate limits.
+NEVER_SKIPPED = frozenset({401, 407, 408, 429})
+
+
+class PathParameter(BaseModel):
+    """Where the values of one `{name}` placeholder come from."""
+
+    class Config:
+        extra = Extra.forbid
+
+    endpoint: str = Field(
+        title="Discovery endpoint",
+        description=(
+            "Endpoint path, relative to baseUrl, that lists the parent items, e.g. "
+            "/api/v2/tickets.json. It paginates like any endpoint and may hold {placeholders} "
+            "of other path_parameters entries."
+        ),
+    )
+    method: HttpMethod = Field(
+        default="GET", title="Method", description="HTTP method of the discovery call."
+    )
+    query_params: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Query parameters",
+        description="Query parameters of the discovery call.",
+    )
+    headers: dict[str, str] = Field(
+        default_factory=dict, title="Headers", description="Extra headers of the discovery call."
+    )
+    body: dict[str, Any] | list[Any] | None = Field(
+        default=None, title="Body", description="JSON body of the discovery call (POST search)."
+    )
+    data_path: str | None = Field(
+        default=None,
+        title="Data path",
+        description="jq expression to the item array in each discovery page, e.g. .tickets.",
+    )
+    field: str = Field(
+        title="Field",
+        description="jq expression per discovered item giving the value, e.g. .id.",
+    )
+    filter: str | None = Field(
+        default=None,
+        title="Filter",
+        description=(
+            "jq expression per discovered item; the item is kept when it is true, "
+            'e.g. .status != "closed".'
+        ),
+    )
+    read_only: bool | None = Field(
+        default=None,
+        title="Read-only call",
+        description="Marks a POST discovery call as a read so that failed attempts are retried.",
+    )
+
+    @validator("query_params", "headers", pre=True)
+    def _null_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @validator("method", pre=True)
+    def _upper_method(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @validator("endpoint")
+    def _endpoint_is_a_path(cls, value: str) -> str:
+        if not value.strip() or httpx.URL(value.strip()).is_absolute_url:
+            raise ValueError(
+                "endpoint must be a path relative to baseUrl, such as /api/v2/tickets.json "
+                "(discovery calls go to the same API, with the same credentials)"
+            )
+        check_placeholders(value)
+        return value.strip()
+
+    @validator("data_path")
+    def _compile_data_path(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return check_data_path(value.strip())
+
+    @validator("field", "filter")
+    def _compile_jq(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip():
+            raise ValueError("must be a jq expression, e.g. .id")
+        compile_jq(value.strip())
+        return value.strip()
+
+
+def placeholders(path: str) -> list[str]:
+    """The distinct `{name}` placeholders of a path, in order of appearance."""
+    return list(dict.fromkeys(PLACEHOLDER.findall(path)))
+
+
+def check_placeholders(path: str) -> None:
+    """Raise ValueError when the path holds a brace that is not a `{name}` placeholder."""
+    if STRAY_BRACE.search(PLACEHOLDER.sub("", path)):
+        raise ValueError(
+            f"{path!r} holds a brace that is not a {{name}} placeholder "
+            "(names are letters, digits, _ and -, not starting with a digit)"
+        )
+
+
+def encode_segment(value: str) -> str:
+    """Percent-encode a value as exactly one path segment: `a b/../x` → `a%20b%2F..%2Fx`.
+
+    `.` and `..` alone would be removed by URL normalisation (walking up the path), so their
+    dots are encoded too.
+    """
+    if value in (".", ".."):
+        return value.replace(".", "%2E")
+    return quote(value, safe="")
+
+
+def fill(path: str, values: dict[str, str]) -> str:
+    """Replace each `{name}` with its encoded value."""
+    return PLACEHOLDER.sub(lambda match: encode_segment(values[match.group(1)]), path)
+
+
+def check_skip_statuses(statuses: list[int]) -> list[int]:
+    for status in statuses:
+        if not 400 <= status <= 499 or status in NEVER_SKIPPED:
+            raise ValueError(
+                f"{status} cannot mean 'this parent has no children': use 4xx statuses such as "
+                f"404 or 403 (not {', '.join(map(str, sorted(NEVER_SKIPPED)))}: those are "
+                "authentication, timeouts and rate limits, and 5xx are API failures)"
+            )
+    return sorted(set(statuses))
+
+
+def check_resource(
+    kind: str, parameters: dict[str, PathParameter], skip_statuses: list[int], model: type
+) -> None:
+    """Load-time checks of one resource: every placeholder has an entry, every entry fills a
+    placeholder, and discovery endpoints do not depend on each other in a cycle.
+
+    Raises a ValidationError of the selector `model` located at the offending key, so the
+    message reads `resources[2].selector.path_parameters.ticket_id: ...`.
+    """
+    if problem := _find_problem(kind, parameters, skip_statuses):
+        loc, message = problem
+        raise ValidationError([ErrorWrapper(ValueError(message), loc=loc)], model)
+
+
+def _find_problem(
+    kind: str, parameters: dict[str, PathParameter], skip_statuses: list[int]
+) -> tuple[tuple[str, ...], str] | None:
+    in_kind = placeholders(kind)
+    for name in in_kind:
+        if name not in parameters:
+            return ("path_parameters", name), (
+                f"kind {kind!r} has the placeholder {{{name}}} but path_parameters has no entry "
+                f"for it. Add one: path_parameters: {{{name}: {{endpoint: <path listing the "
+                "parents>, data_path: <.items>, field: <.id>}}"
+            )
+    for name, parameter in parameters.items():
+        for needed in placeholders(parameter.endpoint):
+            if needed not in parameters:
+                return ("path_parameters", name, "endpoint"), (
+                    f"the discovery endpoint has the placeholder {{{needed}}} but "
+                    "path_parameters has no entry for it"
+                )
+    used = _reachable(in_kind, parameters)
+    for name in parameters:
+        if name not in used:
+            return ("path_parameters", name), (
+                f"fills no placeholder: neither the kind {kind!r} nor another path_parameters "
+                f"endpoint contains {{{name}}}. Remove it or fix the name"
+            )
+    if cycle := find_cycle(parameters):
+        return ("path_parameters", cycle[0], "endpoint"), (
+            f"discovery endpoints depend on each other in a cycle: {' → '.join(cycle)}"
+        )
+    if skip_statuses and not in_kind:
+        return ("skip_statuses",), (
+            f"applies to calls made per parent value, but kind {kind!r} has no {{placeholder}}. "
+            "Remove skip_statuses"
+        )
+    return None
+
+
+def _reachable(roots: list[str], parameters: dict[str, PathParameter]) -> set[str]:
+    seen: set[str] = set()
+    pending = list(roots)
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in parameters:
+            continue
+        seen.add(name)
+        pending.extend(placeholders(parameters[name].endpoint))
+    return seen
+
+
+def find_cycle(parameters: dict[str, PathParameter]) -> list[str] | None:
+    """`[a, b, a]` when discovering `a` needs `b` and `b` needs `a`; None when acyclic."""
+    state: dict[str, str] = {}  # "active" while on the DFS stack, then "done"
+
+    def visit(name: str, trail: list[str]) -> list[str] | None:
+        if state.get(name) == "active":
+            return [*trail[trail.index(name) :], name]
+        if state.get(name) == "done" or name not in parameters:
+            return None
+        state[name] = "active"
+        for needed in placeholders(parameters[name].endpoint):
+            if found := visit(needed, [*trail, name]):
+                return found
+        state[name] = "done"
+        return None
+
+    for name in parameters:
+        if found := visit(name, []):
+            return found
+    return None

@@ -1,0 +1,130 @@
+"""How a response says "more pages" or "last page", and the documented default places to look.
+
+Port documents `hasMorePath` pointing at booleans *and* at values that are only present while
+more pages exist, and its own examples use both (see README "Stop flags"):
+
+| example (Port's docs)                   | value while more pages       | on the last page   |
+|-----------------------------------------|------------------------------|--------------------|
+| Zendesk `meta.has_more`                 | `true`                       | `false`            |
+| Slack `response_metadata.next_cursor`   | `"dXNlcjpVMEc5V0ZYTlo="`     | `""`               |
+| n8n `nextCursor`                        | `"MTIzZTQ1NjctZTg5Yi0xMm"`   | `null`             |
+| Jira Cloud `nextPage`                   | `"https://.../project?..."`  | absent             |
+| HubSpot `paging.next`, Spring `_links.next` | `{"after": "..."}`       | absent             |
+
+So the value is read by truthiness, as the reference implementation does: `false`, `0`, `""`,
+the strings `false` / `0` / `no` (any case), `null`, `[]` and `{}` mean "no more"; anything
+else means "more". An absent flag also means "no more", and is reported as an uncertain stop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from selection.response_paths import MISSING, ResponsePath
+
+FALSE_WORDS = frozenset({"", "false", "0", "no"})
+
+# `cursorPath` unset: where the documented "common patterns" put the next cursor, in order.
+DEFAULT_CURSOR_PATHS = ("next_cursor", "cursor", "meta.after_cursor", "links.next")
+# `hasMorePath` unset with paginationType cursor: the documented more-flags, in order.
+DEFAULT_HAS_MORE_PATHS = ("has_more", "hasMore", "meta.has_more")
+
+
+def is_truthy(value: Any) -> bool:
+    """A stop-flag value read as "yes" (see the module docstring for the rule)."""
+    if value is MISSING or value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() not in FALSE_WORDS
+    return bool(value)  # bool, number, list and dict: Python's truthiness is the rule
+
+
+def top_level_keys(body: Any, shown: int = 12) -> str:
+    """What a response has at its top level, so a mistyped path is easy to correct:
+    `response keys: data, meta, links` (names only: values may hold tokens)."""
+    if isinstance(body, dict):
+        names = [str(key) for key in body][:shown]
+        more = f", … {len(body) - shown} more" if len(body) > shown else ""
+        return f"response keys: {', '.join(names)}{more}" if names else "the response is {}"
+    if isinstance(body, list):
+        return f"the response is an array of {len(body)}"
+    return f"the response is {type(body).__name__}"
+
+
+class FirstPresent:
+    """The first of several candidate paths that is present in a response.
+
+    Used for the documented defaults: the path that answered is remembered, so the log can say
+    which one was found and a later page keeps reading that one."""
+
+    def __init__(self, candidates: tuple[str, ...]) -> None:
+        self.candidates = tuple(ResponsePath(spec) for spec in candidates)
+        self.found: ResponsePath | None = None
+
+    @property
+    def spec(self) -> str:
+        if self.found is not None:
+            return self.found.spec
+        return " / ".join(path.spec for path in self.candidates)
+
+    def find(self, body: Any) -> Any:
+        if self.found is not None:
+            return self.found.find(body)
+        for path in self.candidates:
+            value = path.find(body)
+            if value is not MISSING:
+                self.found = path
+                return value
+        return MISSING
+
+
+# `paginationType: none`, yet the response says there is more: each of these means a next page
+# in the API that writes it (Microsoft Graph, Azure ARM, Anthropic/Stripe, Slack, JSON:API,
+# HubSpot, Jira, n8n, Google-style tokens). Top-level keys only, booleans read strictly.
+NEXT_PAGE_KEYS = (
+    "@odata.nextLink",
+    "nextLink",
+    "next_page",
+    "nextPage",
+    "next_cursor",
+    "nextCursor",
+    "nextPageToken",
+    "next_page_token",
+)
+MORE_FLAG_PATHS = (
+    "has_more",
+    "hasMore",
+    "meta.has_more",
+    "pagination.has_more",
+    "hasNextPage",
+    "pagination.hasNextPage",  # Cursor's Admin API
+    "pageInfo.hasNextPage",  # GraphQL connections
+)
+# A stated count of all items (Cursor's AI Code Tracking `totalCount`, OData, Jira `total`
+# is left out: some APIs use `total` for a sum): more than this response holds means truncation.
+TOTAL_PATHS = ("totalCount", "total_count", "totalItems", "totalResults", "@odata.count")
+NESTED_NEXT_PATHS = ("response_metadata.next_cursor", "links.next", "paging.next")
+
+
+def more_pages_signal(body: Any, link_next: str | None, items: int) -> str | None:
+    """What in a response says a next page exists, or None: for an endpoint configured as one
+    request, that is a certain truncation, not a finished sync."""
+    if link_next:
+        return "a Link header with rel=next"
+    if not isinstance(body, dict):
+        return None
+    for key in NEXT_PAGE_KEYS:
+        if isinstance(body.get(key), str) and body[key].strip():
+            return f"{key!r} holds a next page"
+    for spec in MORE_FLAG_PATHS:
+        if ResponsePath(spec).find(body) is True:
+            return f"{spec!r} is true"
+    for spec in NESTED_NEXT_PATHS:
+        value = ResponsePath(spec).find(body)
+        if value is not MISSING and is_truthy(value):
+            return f"{spec!r} holds a next page"
+    for key in TOTAL_PATHS:
+        total = body.get(key)
+        if isinstance(total, int) and not isinstance(total, bool) and total > items > 0:
+            return f"{key!r} says {total} items, this response has {items}"
+    return None
