@@ -219,9 +219,7 @@ class ApiClient:
 
 def _named(error: PaginationError, endpoint: Endpoint, run: EndpointRun) -> PaginationError:
     """A paginator's or guard's error with the endpoint and page it is about."""
-    return PaginationError(
-        f"[{endpoint.kind}] {endpoint.method} {run.url} (page {run.pages}): {error}"
-    )
+    return type(error)(f"[{endpoint.kind}] {endpoint.method} {run.url} (page {run.pages}): {error}")
 
 
 def _json_text(content: bytes) -> str | None:

@@ -52,3 +52,8 @@ class ResponseFormatError(FetchError):
 
 class PaginationError(OceanCustomError):
     """Pagination cannot continue safely: a repeated cursor/URL/page, or the page cap was hit."""
+
+
+class PageCapReached(PaginationError):
+    """`maxPages` pages fetched with more still announced. A failure in a resync (the rest
+    would be deleted); the probe, which caps itself at one page, reads it as "more pages"."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from core.errors import PaginationError
+from core.errors import PageCapReached, PaginationError
 
 DIGEST_SIZE = 16  # 128 bits: a false "repeat" would need a blake2b collision
 
@@ -33,7 +33,7 @@ class PaginationGuard:
 
     def check_request(self, url: str) -> None:
         if self.pages >= self._max_pages:
-            raise PaginationError(
+            raise PageCapReached(
                 f"stopped after maxPages={self._max_pages} pages with more still announced; "
                 "raise maxPages (in the connection settings, or the resource's "
                 "selector.pagination) if the endpoint really is that large"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from pydantic.v1 import ValidationError
 from client import ApiClient
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
-from core.errors import ConfigurationError, FetchError, OceanCustomError, PaginationError
+from core.errors import ConfigurationError, FetchError, OceanCustomError, PageCapReached
 from core.redaction import Redactor
 from fanout.discovery import Discovery
 from fetching.http_factory import build_http_client
@@ -129,18 +128,38 @@ def targets_of(
 
 
 async def check_first_page(api: ApiClient, name: str, endpoint: Endpoint) -> Check:
-    pages = api.iter_items(endpoint)
+    """Load the first page (the probe's settings cap the run at one page). A pagination stop
+    that is uncertain — a configured cursor, link or flag that matched nothing — is reported
+    in the check's message, so a typo in cursorPath shows before the first sync."""
+    uncertain: list[str] = []
+
+    def note_uncertain(message: Any) -> None:
+        extra = message.record["extra"]
+        run = extra.get("endpoint_run") or {}
+        if extra.get("probe_check") == name and run.get("uncertain"):
+            uncertain.append(str(run.get("stop_reason")))
+
+    sink = logger.add(note_uncertain, level="DEBUG", filter=lambda r: "endpoint_run" in r["extra"])
+    counted = [0]
     try:
-        async for items in pages:
-            return Check(name, True, f"first page loaded: {len(items)} items")
-        return Check(name, True, "first page loaded: no items (an empty endpoint?)")
-    except PaginationError:  # the one-page cap: the first page was empty, more announced
-        return Check(name, True, "first page loaded: no items, more pages announced")
+        with logger.contextualize(probe_check=name):
+            async for items in api.iter_items(endpoint):
+                counted[0] += len(items)
+        return _first_page_check(name, counted[0], uncertain)
+    except PageCapReached:  # the one-page cap: the first page announced more
+        loaded = f"{counted[0]} items" if counted[0] else "no items"
+        return Check(name, True, f"first page loaded: {loaded}, more pages announced")
     except OceanCustomError as error:  # messages are redacted where they are built
         return Check(name, False, str(error))
     finally:
-        if isinstance(pages, AsyncGenerator):  # stop the page loop: one page is enough
-            await pages.aclose()
+        logger.remove(sink)
+
+
+def _first_page_check(name: str, count: int, uncertain: list[str]) -> Check:
+    loaded = f"first page loaded: {count} items" if count else "first page loaded: no items"
+    if uncertain:
+        return Check(name, True, f"{loaded}; WARNING, uncertain pagination stop: {uncertain[0]}")
+    return Check(name, True, loaded if count else f"{loaded} (an empty endpoint?)")
 
 
 async def probe_resources(reporting_mode: str) -> tuple[list[EndpointResourceConfig] | None, str]:

@@ -218,3 +218,34 @@ async def test_a_probe_requested_by_port_reads_the_mapping_from_port(
         await harness.shutdown()
     assert [r.kind for r in resources or []] == ["/teams", "/services", "/incidents"]
     assert note == "resources from the mapping in Port"
+
+
+async def test_an_uncertain_first_page_stop_is_a_warning_naming_the_path(api: FakeApi) -> None:
+    """A typo in cursorPath shows before the first sync: the path and the response's keys."""
+    api.json_route("/api", {})
+    api.json_route("/api/users", {"users": [{"id": 1}], "meta": {"next_cursor": "c2"}})
+    settings = load_settings(
+        {
+            "base_url": api.url + "/api",
+            "pagination_type": "cursor",
+            "cursor_path": "meta.nextCursor",
+        }
+    )
+    resources = _resources({"kind": "/users", "selector": {"query": "true", "data_path": ".users"}})
+    checks = await run_checks(settings, Redactor(), resources, inside_ocean=False)
+    message = checks[1].message
+    assert checks[1].ok and message.startswith("first page loaded: 1 items; WARNING, uncertain")
+    assert "cursorPath 'meta.nextCursor' matched nothing" in message
+    assert "response keys: users, meta" in message
+
+
+async def test_a_single_request_that_would_truncate_fails_the_probe(api: FakeApi) -> None:
+    """Port's Entra ID page sets no pagination; Graph pages by @odata.nextLink."""
+    api.json_route("/api", {})
+    page = {"value": [{"id": "u1"}], "@odata.nextLink": f"{api.url}/api/users?$skiptoken=X"}
+    api.json_route("/api/users", page)
+    settings = load_settings({"base_url": api.url + "/api"})
+    resources = _resources({"kind": "/users", "selector": {"query": "true", "data_path": ".value"}})
+    checks = await run_checks(settings, Redactor(), resources, inside_ocean=False)
+    assert not checks[1].ok
+    assert "paginationType is none, but the response says more pages exist" in checks[1].message
