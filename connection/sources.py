@@ -38,6 +38,10 @@ SECRETS_PREFIX = "OCEAN__INTEGRATION__SECRETS__"
 ENV_ONLY_NAMES = frozenset(
     {"offset_param", "page_param", "cursor_param", "limit_param", "pagination"}
 )
+# Names the deployment itself may write, not the user: Port's Helm chart sets
+# IDENTITY_OAUTH_CLIENT_SECRET with identityPropagation, and Ocean's webhook integrations
+# take APP_HOST. Not settings of this integration, but no typo either: let them pass.
+INFRASTRUCTURE_NAMES = frozenset({"identity_oauth_client_secret", "app_host"})
 # Names that are not connection settings at all, with what to do instead.
 MISPLACED = {
     "mappings": "the resource mapping (port-app-config) is not a connection setting: Ocean "
@@ -114,7 +118,7 @@ def read_config_yaml(path: Path = Path("config.yaml")) -> dict[str, Any]:
 def _unknown_names(
     environ: Mapping[str, str], config_yaml: Mapping[str, Any], known: frozenset[str]
 ) -> list[str]:
-    allowed = known | ENV_ONLY_NAMES
+    allowed = known | ENV_ONLY_NAMES | INFRASTRUCTURE_NAMES
     where: dict[str, str] = {}
     for prefix in (CONFIG_PREFIX, SECRETS_PREFIX):
         for key in _under(environ, prefix):

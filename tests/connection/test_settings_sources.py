@@ -122,3 +122,9 @@ def test_loading_from_ocean_translates_every_spelling() -> None:
         KEY,
     )
     assert settings.page_param == "pageNumber"
+
+
+def test_names_the_deployment_writes_itself_are_no_typo() -> None:
+    """Port's Helm chart writes IDENTITY_OAUTH_CLIENT_SECRET when identityPropagation is on."""
+    environ = {CONFIG + "IDENTITY_OAUTH_CLIENT_SECRET": KEY, CONFIG + "APP_HOST": "https://x"}
+    assert gather_settings(OCEAN, environ) == OCEAN
