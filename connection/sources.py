@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from pydantic.alias_generators import to_camel, to_snake
 
+from connection.helm_map import parse_go_map
 from connection.settings import ConnectionSettings, load_settings
 from core.errors import ConfigurationError
 
@@ -72,7 +73,7 @@ def gather_settings(
     config_env = _under(environ, CONFIG_PREFIX)
     for key, value in config_env.items():  # names Ocean drops: read them here
         if key in ENV_ONLY_NAMES and _is_set(value):
-            raw[key] = _maybe_json(value) if key == "pagination" else value
+            raw[key] = _maybe_map(value) if key == "pagination" else value
     for key, value in _under(environ, SECRETS_PREFIX).items():
         if not _is_set(value):
             continue
@@ -83,7 +84,7 @@ def gather_settings(
                 f"{to_camel(key)}: set both as {CONFIG_PREFIX}{key.upper()} and as "
                 f"{SECRETS_PREFIX}{key.upper()}, with different values; keep one"
             )
-        raw[key] = _maybe_json(value) if key in ("pagination", *_OBJECT_NAMES) else value
+        raw[key] = _maybe_map(value) if key in ("pagination", *_OBJECT_NAMES) else value
     if problems:
         raise ConfigurationError("Invalid connection settings:\n  - " + "\n  - ".join(problems))
     return raw
@@ -156,6 +157,14 @@ def _normal(value: str) -> str:
     """A value as text, JSON put in one canonical form (`{"a": 1}` = `{ "a":1 }`)."""
     decoded = _maybe_json(value)
     return json.dumps(decoded, sort_keys=True) if isinstance(decoded, dict | list) else value
+
+
+def _maybe_map(value: str) -> Any:
+    """JSON, or a map as Port's Helm chart prints it into its ConfigMap (helm_map.py)."""
+    decoded = _maybe_json(value)
+    if isinstance(decoded, str) and (go_map := parse_go_map(decoded)) is not None:
+        return go_map
+    return decoded
 
 
 def _maybe_json(value: str) -> Any:
