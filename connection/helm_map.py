@@ -10,7 +10,9 @@ are: the settings parse them.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*:")
@@ -62,3 +64,22 @@ def _scalar(text: str, at: int) -> tuple[str, int]:
             return text[start:at], at
         at += 1
     raise ValueError("unterminated map")
+
+
+def normalise_helm_maps(environ: MutableMapping[str, str], names: Iterable[str]) -> list[str]:
+    """Rewrite, in `environ`, each `OCEAN__INTEGRATION__CONFIG__<NAME>` of an object setting that
+    holds Go map text as the JSON Ocean's config model reads; returns the variables rewritten.
+
+    Ocean validates its config model before the integration's own code runs, and refuses such
+    text for an `object` setting, echoing it (credentials included) in its error. It imports
+    integration.py first, which calls this. JSON and anything unparsable are left alone."""
+    rewritten = []
+    for name in names:
+        variable = f"OCEAN__INTEGRATION__CONFIG__{name.upper()}"
+        text = environ.get(variable)
+        if text is None or not text.lstrip().startswith("map["):
+            continue
+        if (parsed := parse_go_map(text)) is not None:
+            environ[variable] = json.dumps(parsed)
+            rewritten.append(variable)
+    return rewritten

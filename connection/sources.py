@@ -58,6 +58,14 @@ def declared_names(spec_path: Path = ROOT / ".port" / "spec.yaml") -> frozenset[
     return frozenset(to_snake(item["name"]) for item in spec.get("configurations", []))
 
 
+@lru_cache(maxsize=4)
+def object_names(spec_path: Path = ROOT / ".port" / "spec.yaml") -> tuple[str, ...]:
+    """The snake_case names of the spec's `object` settings."""
+    spec = yaml.safe_load(spec_path.read_text())
+    items = spec.get("configurations", [])
+    return tuple(to_snake(item["name"]) for item in items if item.get("type") == "object")
+
+
 def gather_settings(
     integration_config: Mapping[str, Any],
     environ: Mapping[str, str],

@@ -15,6 +15,7 @@ depends on the connection it lands on.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from port_ocean.context.ocean import ocean
@@ -27,7 +28,8 @@ from connection.pagination_keys import (
     InvalidPagination,
     replaces_pagination,
 )
-from connection.settings import ConnectionSettings, load_settings
+from connection.settings import ConnectionSettings
+from connection.sources import load_from_ocean
 from mapping.config_errors import rename_fix
 
 ANY_BASE_URL = "https://connection.invalid"
@@ -69,5 +71,8 @@ def check_pagination_override(overrides: dict[str, Any]) -> None:
 
 def running_connection() -> ConnectionSettings | None:
     """The installation's connection settings when a running Ocean app loads the mapping (the
-    settings `main.py` runs with); None outside one."""
-    return load_settings(ocean.integration_config) if ocean.initialized else None
+    settings `main.py` runs with, read the same way: SECRETS variables and spellings too);
+    None outside one."""
+    if not ocean.initialized:
+        return None
+    return load_from_ocean(ocean.integration_config, os.environ)

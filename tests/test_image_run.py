@@ -71,14 +71,17 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
         FakeApi() as good_api,
         FakeApi() as bad_api,
         FakeApi() as basic_api,
+        FakeApi() as login_api,
         FakePort(mapping(resource("/users")), existing=EXISTING) as good_port,
         FakePort(mapping(resource("/users")), existing=EXISTING) as bad_port,
         FakePort(mapping(resource("/users")), existing=EXISTING) as typo_port,
         FakePort(mapping(resource("/users")), existing=EXISTING) as secrets_port,
+        FakePort(mapping(resource("/users")), existing=EXISTING) as login_port,
     ):
         good_api.json_route("/users", USERS)
         bad_api.route("GET", "/users", lambda _request: Reply(500, {"error": "down"}))
         basic_api.route("GET", "/users", _basic_only(USERS))
+        _serve_login(login_api)
         commands: dict[str, tuple[list[str], dict[str, str], FakePort | None, FakeApi | None]] = {
             "ok": (
                 ["scripts/sail-once.sh", "-p", str(_free_port())],
@@ -99,6 +102,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
                 _env(home, secrets_port.url, basic_api.url, **SECRETS_ENV),
                 secrets_port,
                 basic_api,
+            ),
+            # Port's custom-authentication page: `--set-json integration.config.customAuthRequest`;
+            # the chart's ConfigMap prints that map as Go text, not JSON.
+            "helm_maps": (
+                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                _env(home, login_port.url, login_api.url, **HELM_MAP_ENV),
+                login_port,
+                login_api,
             ),
             # A misspelt variable, dropped by Ocean's config model: without the check, this
             # installation would sync unpaginated and Ocean would delete the rest.
@@ -150,6 +161,20 @@ SECRETS_ENV = {
     "OCEAN__INTEGRATION__SECRETS__USERNAME": BASIC_USER,
     "OCEAN__INTEGRATION__SECRETS__PASSWORD": BASIC_PASSWORD,
 }
+LOGIN_SECRET = "client-secret-" + "0123456789abcdef" * 2
+ISSUED_TOKEN = "issued-token-" + "fedcba9876543210" * 2
+# As the chart's ConfigMap writes `--set-json` maps: sprig's quote, i.e. Go's %v.
+HELM_MAP_ENV = {
+    "OCEAN__INTEGRATION__CONFIG__AUTH_TYPE": "custom",
+    "OCEAN__INTEGRATION__CONFIG__CUSTOM_AUTH_REQUEST": (
+        f"map[bodyForm:grant_type=client_credentials&client_id=my-client&client_secret="
+        f"{LOGIN_SECRET} endpoint:/oauth/token headers:map[Content-Type:"
+        "application/x-www-form-urlencoded] method:POST reauthenticateIntervalSeconds:3600]"
+    ),
+    "OCEAN__INTEGRATION__CONFIG__CUSTOM_AUTH_REQUEST_TEMPLATE": (
+        "map[headers:map[Authorization:Bearer {{.access_token}}]]"
+    ),
+}
 MISSPELT_ENV = {"OCEAN__INTEGRATION__CONFIG__PAGINATON_TYPE": "header_link"}
 
 
@@ -162,6 +187,21 @@ def _basic_only(items: list[dict[str, Any]]) -> Any:
         return Reply(json_body=items)
 
     return handler
+
+
+def _serve_login(api: FakeApi) -> None:
+    def token(request: Received) -> Reply:
+        if f"client_secret={LOGIN_SECRET}" not in request.body.decode():
+            return Reply(401, {"error": "invalid_client"})
+        return Reply(json_body={"access_token": ISSUED_TOKEN, "expires_in": 3600})
+
+    def users(request: Received) -> Reply:
+        if request.headers.get("authorization") != f"Bearer {ISSUED_TOKEN}":
+            return Reply(401, {"error": "unauthorized"})
+        return Reply(json_body=USERS)
+
+    api.route("POST", "/oauth/token", token)
+    api.route("GET", "/users", users)
 
 
 def _once() -> dict[str, str]:
@@ -223,3 +263,13 @@ def test_a_misspelt_setting_variable_stops_at_start_and_deletes_nothing(
     )
     assert "did you mean paginationType?" in run.output
     assert run.port is not None and run.port.deleted == [] and run.port.upserted == []
+
+
+def test_object_settings_written_by_the_helm_chart_as_go_map_text_work(
+    runs: dict[str, Run],
+) -> None:
+    run = runs["helm_maps"]
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.port is not None
+    assert sorted(e["identifier"] for e in run.port.upserted) == ["1", "2"]
+    assert LOGIN_SECRET not in run.output and ISSUED_TOKEN not in run.output

@@ -29,6 +29,8 @@ from typing import Any
 import pytest
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
+from connection.helm_map import normalise_helm_maps
+from connection.sources import object_names
 from tests.conftest import ROOT
 from tests.corpus.published import Published, connections, dummy, load
 from tests.log_capture import captured_logs
@@ -111,6 +113,10 @@ async def _run(published: Published, seeded: list[dict[str, Any]], outcome: Outc
         # Port's mapping editor refuses YAML that does not parse: nothing reaches Ocean.
         outcome.errors = list(published.mapping_errors)
         return
+    # In a pod Ocean imports integration.py before it reads the env, and that import makes
+    # Helm's map text readable (connection/helm_map.py). This process imported it once, for
+    # the first test: do what that import does (tests/test_image_run.py proves the real path).
+    normalise_helm_maps(os.environ, object_names())
     harness = IntegrationTestHarness(
         integration_path=str(ROOT),
         port_mapping_config=published.mapping,

@@ -218,16 +218,30 @@ def _helm_env(values: dict[str, Any]) -> dict[str, str]:
     env = {f"OCEAN__PORT__{k.upper()}": str(v) for k, v in (values.get("port") or {}).items()}
     for section in ("config", "secrets"):
         for key, value in (integration.get(section) or {}).items():
-            env[CONFIG_PREFIX + helm_snakecase(key).upper()] = _go_string(value)
+            env[CONFIG_PREFIX + helm_snakecase(key).upper()] = _go_string(value, section)
     return env
 
 
-def _go_string(value: Any) -> str:
-    """How the chart's `toString`/`quote` prints a value."""
+def _go_string(value: Any, section: str) -> str:
+    """How the chart prints a value: its Secret template JSON-encodes a map (`toJson`), its
+    ConfigMap template prints it with sprig's `quote`, i.e. Go's `%v` (`map[k:v]`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
+        return json.dumps(value, separators=(",", ":")) if section == "secrets" else _go_v(value)
+    return str(value)
+
+
+def _go_v(value: Any) -> str:
+    """Go's `fmt` `%v` of a decoded JSON/YAML value: maps with sorted keys, no quotes."""
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{_go_v(value[k])}" for k in sorted(value)) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(_go_v(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
