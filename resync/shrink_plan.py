@@ -167,6 +167,13 @@ def describe(verdict: Verdict, runs: Sequence[FeederRun]) -> str:
         else f"{SETTING}={plan.threshold:g}"
     )
     fed = "; ".join(_feeder_text(run) for run in runs)
+    unmapped = [run.where for run in runs if run.items and not run.entities]
+    hint = (
+        f" Resource {', '.join(unmapped)} fetched items but mapped none of them: check its "
+        "port.entity.mappings identifier (null drops an entity) and selector.query."
+        if unmapped
+        else ""
+    )
     return (
         f"Shrink guard: blueprint '{plan.blueprint}' would lose {verdict.to_delete} of the "
         f"{verdict.held} entities Port holds from this installation ({verdict.share:.0f}%), "
@@ -174,7 +181,7 @@ def describe(verdict: Verdict, runs: Sequence[FeederRun]) -> str:
         "fetched are upserted, and this resync is reported failed so that Ocean deletes "
         f"nothing. Fetched by {fed}. If the source really shrank, allow it by setting "
         f"{OVERRIDE} on the resource (e.g. 100 for one resync) or raising the connection "
-        f"setting {SETTING} (0-100 percent; 100 turns the guard off)."
+        f"setting {SETTING} (0-100 percent; 100 turns the guard off).{hint}"
     )
 
 

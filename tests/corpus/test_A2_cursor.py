@@ -61,7 +61,9 @@ async def test_the_usage_blocks_map_no_entity_and_the_run_deletes_nothing(
 
     outcome = await sync(published, api.url, monkeypatch, expected(fake))
 
-    outcome.assert_failed_safely("cursor_usage_record", "/teams/daily-usage-data")
+    outcome.assert_failed_safely(
+        "cursor_usage_record", "/teams/daily-usage-data", "mapped none of them", "identifier"
+    )
     assert {r.headers["authorization"] for r in api.received} == {basic_header(fake.key)}
     assert fake.key not in "\n".join(outcome.log)  # the key is a username: not masked by name
     (daily,) = (r.json() for r in api.requests_to("/teams/daily-usage-data"))
