@@ -49,9 +49,14 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
     resource = cast(EndpointResourceConfig, event.resource_config)
     endpoint = resource.endpoint(SETTINGS)
     selector = resource.selector
-    if selector.path_parameters:  # a {templated} kind: once per discovered value
+    # A {templated} kind or dynamic query parameters: once per discovered value (combination).
+    if selector.path_parameters or selector.dynamic_query_params:
         plan = FanOutPlan.build(
-            endpoint, SETTINGS.base_url, selector.path_parameters, selector.skip_statuses
+            endpoint,
+            SETTINGS.base_url,
+            selector.path_parameters,
+            selector.skip_statuses,
+            selector.dynamic_query_params,
         )
         cache = discovery_cache(SETTINGS)
         limit = SETTINGS.max_concurrent_requests

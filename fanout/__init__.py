@@ -1,6 +1,6 @@
-"""Templated kinds (`/tickets/{ticket_id}/comments`): discovering each placeholder's values
-(`discovery.py`), the bounded merge of concurrent streams (`stream_merge.py`), and one client
-run per combination (`engine.py`).
+"""Templated kinds (`/tickets/{ticket_id}/comments`, `/issues?project=<discovered>`): discovering
+each name's values (`discovery.py`), what is called with them (`plan.py`), the bounded merge of
+concurrent streams (`stream_merge.py`), and one client run per combination (`engine.py`).
 
 May import: `client` (the module), `mapping`, `connection`, `selection`, `core`.
 """

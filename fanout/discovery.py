@@ -1,5 +1,5 @@
-"""Discovering the values of one `{name}` placeholder: call its endpoint, keep the items that
-pass `filter`, and turn `field` into distinct string values.
+"""Discovering the values of one `{name}` placeholder (or dynamic query parameter): call its
+endpoint, keep the items that pass `filter`, and turn `field` into distinct string values.
 
 Discovered values live in a `DiscoveryCache` for one resync only (in memory, never on disk), so
 a discovery endpoint that several kinds use is called once per resync.
@@ -27,7 +27,7 @@ Extractor = tuple[str, str | None]  # (field, filter)
 
 @dataclass(frozen=True)
 class Discovery:
-    """One `path_parameters` entry of one kind, ready to run."""
+    """One `path_parameters` (or `dynamic_query_params`) entry of one kind, ready to run."""
 
     owner: str  # the kind it serves, for messages
     name: str
@@ -38,21 +38,24 @@ class Discovery:
     # convention (e.g. Slack's `ok: false`): an error body read as "no parents" would delete
     # every child.
     call: Endpoint
+    section: str = "path_parameters"  # or "dynamic_query_params": where the entry is configured
 
     @classmethod
-    def of(cls, owner: Endpoint, name: str, spec: PathParameter) -> Discovery:
+    def of(
+        cls, owner: Endpoint, name: str, spec: PathParameter, section: str = "path_parameters"
+    ) -> Discovery:
         call = endpoint_for(
-            f"{owner.kind} selector.path_parameters.{name}",
+            f"{owner.kind} selector.{section}.{name}",
             spec.endpoint,
             spec,
             error_when=owner.error_when,
             error_message_path=owner.error_message_path,
         )
-        return cls(owner.kind, name, spec.endpoint, spec.field, spec.filter, call)
+        return cls(owner.kind, name, spec.endpoint, spec.field, spec.filter, call, section)
 
     @property
     def key(self) -> str:
-        return f"selector.path_parameters.{self.name}"
+        return f"selector.{self.section}.{self.name}"
 
     @property
     def depends_on(self) -> list[str]:

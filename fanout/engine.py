@@ -1,7 +1,8 @@
-"""Fan-out: fetch a templated kind once per combination of discovered path-parameter values.
+"""Fan-out: fetch a templated kind once per combination of discovered values (path parameters
+and dynamic query parameters alike; `fanout/plan.py` says where each value goes).
 
-    discovery of the first placeholder (streamed, page by page)
-      → values of the other placeholders (per parent for dependent ones, `limit` calls at once)
+    discovery of the first name (streamed, page by page)
+      → values of the other names (per parent for dependent ones, `limit` calls at once)
       → child calls, `limit` at once → each child page yielded to Ocean as it arrives
 
 Every stage is a bounded stream (see `fanout/stream_merge.py`): the first child items reach Ocean
@@ -16,69 +17,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from loguru import logger
 
 from client import ApiClient
-from connection.endpoint import Endpoint
-from connection.urls import join_url
 from core.errors import FetchError, PaginationError
 from fanout.discovery import Discovery, DiscoveryCache, discover, with_context
+from fanout.plan import Binding, FanOutPlan
 from fanout.stream_merge import bounded_merge, bounded_merge_ready
-from mapping.path_parameters import PathParameter, fill, placeholders
 
-Binding = dict[str, str]  # placeholder name → value
+__all__ = ["FanOut", "FanOutPlan"]  # the plan is built beside the run (main.py, bench)
 NO_CHILDREN_HINT = frozenset({403, 404, 410})
 # Child pages waiting for Ocean. Ocean maps and upserts each yielded batch at a fixed cost, so
 # while it works on one, finished child pages queue up here and go to it as one batch; a full
 # queue pauses the workers. This bounds memory at READY_PAGES pages, whatever the parents.
 READY_PAGES = 100
-
-
-@dataclass(frozen=True)
-class FanOutPlan:
-    """A templated kind and the discoveries that fill it, in the order they are bound."""
-
-    kind: str
-    base_url: str
-    child: Endpoint
-    discoveries: dict[str, Discovery]
-    skip_statuses: frozenset[int] = frozenset()
-
-    @classmethod
-    def build(
-        cls,
-        child: Endpoint,
-        base_url: str,
-        parameters: Mapping[str, PathParameter],
-        skip_statuses: list[int] | None = None,
-    ) -> FanOutPlan:
-        discoveries = {name: Discovery.of(child, name, p) for name, p in parameters.items()}
-        return cls(child.kind, base_url, child, discoveries, frozenset(skip_statuses or ()))
-
-    @property
-    def order(self) -> list[str]:
-        """Placeholders in binding order: a discovery runs once its own placeholders are bound.
-        The first is a root discovery (it is streamed); a dependent one comes as early as it can,
-        so it runs once per parent rather than once per unrelated combination."""
-        order: list[str] = []
-        canonical = list(dict.fromkeys([*placeholders(self.kind), *self.discoveries]))
-        while len(order) < len(canonical):
-            ready = [
-                name
-                for name in canonical
-                if name not in order and set(self.discoveries[name].depends_on) <= set(order)
-            ]
-            dependents = [name for name in ready if self.discoveries[name].depends_on]
-            order.append((dependents or ready)[0])
-        return order
-
-    def child_endpoint(self, binding: Binding) -> Endpoint:
-        return replace(self.child, url=join_url(self.base_url, fill(self.kind, binding)))
 
 
 @dataclass
@@ -112,7 +69,7 @@ class FanOut:
                 repeats = set(self._discovery(name).depends_on) != set(order[:index])
                 expand = partial(self._expand, name, repeats)
                 bindings = bounded_merge(bindings, expand, self.limit)
-        if set(order) != set(placeholders(self.plan.kind)):
+        if set(order) != set(self.plan.call_names):
             bindings = self._distinct(bindings)  # two chains can lead to the same child call
         children = bounded_merge_ready(bindings, self._children, self.limit, READY_PAGES)
         async with contextlib.aclosing(children):  # closing us early stops every worker
@@ -171,7 +128,7 @@ class FanOut:
         self, bindings: AsyncGenerator[Binding, None]
     ) -> AsyncGenerator[Binding, None]:
         seen: set[tuple[str, ...]] = set()
-        names = placeholders(self.plan.kind)
+        names = self.plan.call_names
         async for binding in bindings:
             key = tuple(binding[name] for name in names)
             if key in seen:

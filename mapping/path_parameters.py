@@ -2,7 +2,8 @@
 
 A kind such as `/api/v2/tickets/{ticket_id}/comments.json` is fetched once per value that
 `path_parameters.ticket_id` discovers from another endpoint. A discovery endpoint may itself hold
-placeholders filled by other entries of the same map (repos → branches → protections).
+placeholders filled by other entries of the same map (repos → branches → protections), or of
+`selector.dynamic_query_params`, whose entries are this model (mapping/dynamic_query_params.py).
 
 (No `from __future__ import annotations` here: this is an Ocean mapping model, pydantic v1, and
 integration.py — which Ocean loads by path — builds on it.)
@@ -40,7 +41,7 @@ class PathParameter(BaseModel):
         description=(
             "Endpoint path, relative to baseUrl, that lists the parent items, e.g. "
             "/api/v2/tickets.json. It paginates like any endpoint and may hold {placeholders} "
-            "of other path_parameters entries."
+            "of other path_parameters (or dynamic_query_params) entries."
         ),
     )
     method: HttpMethod = Field(
@@ -156,21 +157,30 @@ def check_skip_statuses(statuses: list[int]) -> list[int]:
 
 
 def check_resource(
-    kind: str, parameters: dict[str, PathParameter], skip_statuses: list[int], model: type
+    kind: str,
+    parameters: dict[str, PathParameter],
+    skip_statuses: list[int],
+    model: type,
+    dynamic: dict[str, PathParameter] | None = None,
 ) -> None:
     """Load-time checks of one resource: every placeholder has an entry, every entry fills a
-    placeholder, and discovery endpoints do not depend on each other in a cycle.
+    placeholder, and discovery endpoints do not depend on each other in a cycle. `dynamic`
+    (`selector.dynamic_query_params`, checked on their own in mapping/dynamic_query_params.py)
+    are roots too, and their discovery endpoints may use `path_parameters` entries.
 
     Raises a ValidationError of the selector `model` located at the offending key, so the
     message reads `resources[2].selector.path_parameters.ticket_id: ...`.
     """
-    if problem := _find_problem(kind, parameters, skip_statuses):
+    if problem := _find_problem(kind, parameters, skip_statuses, dynamic or {}):
         loc, message = problem
         raise ValidationError([ErrorWrapper(ValueError(message), loc=loc)], model)
 
 
 def _find_problem(
-    kind: str, parameters: dict[str, PathParameter], skip_statuses: list[int]
+    kind: str,
+    parameters: dict[str, PathParameter],
+    skip_statuses: list[int],
+    dynamic: dict[str, PathParameter],
 ) -> tuple[tuple[str, ...], str] | None:
     in_kind = placeholders(kind)
     for name in in_kind:
@@ -180,30 +190,36 @@ def _find_problem(
                 f"for it. Add one: path_parameters: {{{name}: {{endpoint: <path listing the "
                 "parents>, data_path: <.items>, field: <.id>}}"
             )
-    for name, parameter in parameters.items():
+    every = {**parameters, **dynamic}
+    lacking = "neither path_parameters nor dynamic_query_params has an" if dynamic else ""
+    for name, parameter in every.items():
         for needed in placeholders(parameter.endpoint):
-            if needed not in parameters:
-                return ("path_parameters", name, "endpoint"), (
+            if needed not in every:
+                return (_section(name, parameters), name, "endpoint"), (
                     f"the discovery endpoint has the placeholder {{{needed}}} but "
-                    "path_parameters has no entry for it"
+                    f"{lacking or 'path_parameters has no'} entry for it"
                 )
-    used = _reachable(in_kind, parameters)
+    used = _reachable([*in_kind, *dynamic], every)
     for name in parameters:
         if name not in used:
             return ("path_parameters", name), (
-                f"fills no placeholder: neither the kind {kind!r} nor another path_parameters "
+                f"fills no placeholder: neither the kind {kind!r} nor another discovery "
                 f"endpoint contains {{{name}}}. Remove it or fix the name"
             )
-    if cycle := find_cycle(parameters):
-        return ("path_parameters", cycle[0], "endpoint"), (
+    if cycle := find_cycle(every):
+        return (_section(cycle[0], parameters), cycle[0], "endpoint"), (
             f"discovery endpoints depend on each other in a cycle: {' → '.join(cycle)}"
         )
-    if skip_statuses and not in_kind:
+    if skip_statuses and not in_kind and not dynamic:
         return ("skip_statuses",), (
-            f"applies to calls made per parent value, but kind {kind!r} has no {{placeholder}}. "
-            "Remove skip_statuses"
+            f"applies to calls made per parent value, but kind {kind!r} has no {{placeholder}} "
+            "and no dynamic_query_params. Remove skip_statuses"
         )
     return None
+
+
+def _section(name: str, parameters: dict[str, PathParameter]) -> str:
+    return "path_parameters" if name in parameters else "dynamic_query_params"
 
 
 def _reachable(roots: list[str], parameters: dict[str, PathParameter]) -> set[str]:

@@ -31,10 +31,9 @@ from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError, FetchError, OceanCustomError, PageCapReached
 from core.redaction import Redactor
-from fanout.discovery import Discovery
+from fanout.plan import discoveries_of
 from fetching.http_factory import build_http_client
 from integration import EndpointPortAppConfig, EndpointResourceConfig
-from mapping.path_parameters import placeholders
 
 MAPPING_ENV = "OCEAN_CUSTOM_PROBE_MAPPING"
 PROBE_RETRIES, PROBE_MAX_WAIT, PROBE_TIMEOUT = 1, 5.0, 10.0
@@ -112,19 +111,17 @@ def targets_of(
 ) -> list[tuple[str, Endpoint]]:
     """What to fetch for a resource: its endpoint, or for a {templated} kind the discovery
     endpoints that need no other value (the kind itself needs discovered values)."""
-    endpoint = resource.endpoint(settings)
-    if not resource.selector.path_parameters:
+    endpoint, selector = resource.endpoint(settings), resource.selector
+    if not (selector.path_parameters or selector.dynamic_query_params):
         if endpoint.pagination is not None:  # its own pagination: the probe's budget still holds
             endpoint = replace(endpoint, pagination=probe_settings(endpoint.pagination))
         return [(resource.kind, endpoint)]
-    targets = []
-    for name, spec in resource.selector.path_parameters.items():
-        if not placeholders(spec.endpoint):
-            discovery = Discovery.of(endpoint, name, spec)
-            targets.append(
-                (f"{resource.kind} ({discovery.key})", discovery.endpoint(settings.base_url, {}))
-            )
-    return targets
+    found = discoveries_of(endpoint, selector.path_parameters, selector.dynamic_query_params)
+    return [
+        (f"{resource.kind} ({discovery.key})", discovery.endpoint(settings.base_url, {}))
+        for discovery in found.values()
+        if not discovery.depends_on
+    ]
 
 
 async def check_first_page(api: ApiClient, name: str, endpoint: Endpoint) -> Check:

@@ -13,6 +13,7 @@ from port_ocean.context.event import EventType, event
 
 from connection.settings import ConnectionSettings
 from fanout.discovery import Discovery, DiscoveryCache
+from fanout.plan import discoveries_of
 from integration import EndpointResourceConfig
 
 _current: tuple[str, DiscoveryCache] | None = None
@@ -45,11 +46,11 @@ def _all_discoveries(connection: ConnectionSettings) -> list[Discovery]:
         resources = cast(list[EndpointResourceConfig], event.port_app_config.resources)
     except ValueError:  # no mapping on this event: nothing to share, every call runs
         return []
-    found = []
+    found: list[Discovery] = []
     for resource in resources:
-        if not resource.selector.path_parameters:
-            continue
-        owner = resource.endpoint(connection)
-        for name, spec in resource.selector.path_parameters.items():
-            found.append(Discovery.of(owner, name, spec))
+        selector = resource.selector
+        if selector.path_parameters or selector.dynamic_query_params:
+            owner = resource.endpoint(connection)
+            dynamic = selector.dynamic_query_params
+            found.extend(discoveries_of(owner, selector.path_parameters, dynamic).values())
     return found
