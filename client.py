@@ -22,12 +22,13 @@ from connection.settings import ConnectionSettings
 from core.errors import PaginationError, ResponseFormatError
 from core.redaction import Redactor
 from fetching.endpoint_run import EndpointRun
-from fetching.page_window import PageWindow
+from fetching.page_window import PageWindow, Progress
 from fetching.request_sender import RequestSender
 from pagination import Done, NextPage, Page, PaginationGuard, build_paginator
 from responses.completeness import CompletenessCheck
 from responses.data_path import extract_items
 from responses.error_body import check_default_errors, check_error_body
+from responses.list_size import ListSize, list_size
 from responses.streaming import (
     CHUNK_ITEMS,
     ItemStream,
@@ -79,6 +80,7 @@ class ApiClient:
             settings,
             lambda ahead: self._sender.build(endpoint, ahead, run.stats),
             lambda request: self._sender.send(request, endpoint),
+            overshoot=self._sender.retryable(endpoint),
         )
         step: NextPage | Done = paginator.first()
         try:
@@ -91,9 +93,9 @@ class ApiClient:
                 guard.check_page(response.content, len(items))
                 run.page(self._redact(url), len(items))
                 step = paginator.next(Page(response.url, response.headers, body, len(items)))
-                if isinstance(step, NextPage):
-                    total = completeness.totals[-1] if completeness.totals else None
-                    window.plan(step, run.pages + 1, len(items), run.items, total)
+                if isinstance(step, NextPage) and window.addressable:
+                    progress = _progress(step, run, len(items), completeness, response, body)
+                    window.plan(progress)
                 if items:
                     yield items
         except PaginationError as error:  # say which endpoint and page, as fetch errors do
@@ -130,7 +132,7 @@ class ApiClient:
             check_default_errors(body, endpoint, response, where, self._redact, items=[])
             raise
         check_default_errors(body, endpoint, response, where, self._redact, items)
-        completeness.observe(body, items)
+        completeness.observe(body, items, response.headers)
         return body, items
 
     async def _iter_streamed(
@@ -220,6 +222,21 @@ class ApiClient:
 def _named(error: PaginationError, endpoint: Endpoint, run: EndpointRun) -> PaginationError:
     """A paginator's or guard's error with the endpoint and page it is about."""
     return type(error)(f"[{endpoint.kind}] {endpoint.method} {run.url} (page {run.pages}): {error}")
+
+
+def _progress(
+    step: NextPage,
+    run: EndpointRun,
+    items: int,
+    completeness: CompletenessCheck,
+    response: httpx.Response,
+    body: Any,
+) -> Progress:
+    """What the page window sizes itself from: the total stated at totalPath (exact), else
+    what the page says under a common name (a hint: responses/list_size.py)."""
+    total = completeness.totals[-1] if completeness.totals else None
+    hint = list_size(body, response.headers) if total is None else ListSize()
+    return Progress(step, run.pages + 1, items, run.items, total, hint.items, hint.pages)
 
 
 def _json_text(content: bytes) -> str | None:

@@ -9,6 +9,7 @@ it. These are Ocean mapping models, so they are pydantic v1 (`pydantic.v1`), wit
 Unknown selector keys are rejected: a typo like `querry_params` would otherwise be ignored.
 """
 
+import os
 from dataclasses import replace
 from typing import Any, ClassVar, Literal, Self
 
@@ -23,9 +24,13 @@ from port_ocean.core.integrations.base import BaseIntegration
 from pydantic.v1 import Extra, Field, StrictStr, ValidationError, root_validator, validator
 
 from connection.endpoint import Endpoint, endpoint_for
+from connection.helm_map import normalise_helm_maps
 from connection.settings import ConnectionSettings
+from connection.sources import object_names
 from connection.urls import join_url
+from mapping.body_placement import check_body_placement
 from mapping.config_errors import PortAppConfigError
+from mapping.dynamic_query_params import check_dynamic_query_params
 from mapping.jq_expressions import check_expression, check_port_mapping
 from mapping.pagination_override import check_pagination_override
 from mapping.path_parameters import (
@@ -37,6 +42,12 @@ from mapping.path_parameters import (
 from mapping.request_body import check_body, evaluate_body
 from responses.data_path import check_data_path
 from selection.precise_jq import compile_jq
+
+# Ocean imports this module before it builds its config model from the environment: an object
+# setting that Port's Helm chart wrote into its ConfigMap as Go map text (`--set-json
+# integration.config.customAuthRequest=...`, as Port's custom-authentication page says) becomes
+# the JSON that model reads, instead of a start-up error echoing the credentials.
+normalise_helm_maps(os.environ, object_names())
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -206,12 +217,35 @@ class EndpointSelector(Selector):
         ),
     )
 
+    # Dynamic query parameters (docs/path-parameters.md#dynamic-query-parameters): the same
+    # entries as path_parameters, keyed by query parameter name; checked with them below.
+    dynamic_query_params: dict[str, PathParameter] = Field(
+        default_factory=dict,
+        title="Dynamic query parameters",
+        description=(
+            "Fills query parameters from another endpoint: per parameter name, the discovery "
+            "endpoint, its data_path and field (jq per item → value), as in path_parameters. "
+            "The endpoint is called once per value (per combination with several, and with "
+            "path_parameters); each item gets the value as __<name>."
+        ),
+    )
+
+    @validator("dynamic_query_params", pre=True)
+    def _no_dynamic_query_params(cls, value: Any) -> Any:
+        return {} if value is None else value
+
     @validator("pagination")
     def _check_pagination(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         if not value:
             return None
         check_pagination_override(value)  # raises with the key, rendered by config_errors
         return value
+
+    @root_validator(skip_on_failure=True)
+    def _check_body_placement(cls, values: dict[str, Any]) -> dict[str, Any]:
+        # paginationLocation body: the body must be an object (mapping/body_placement.py)
+        check_body_placement(values["method"], values.get("body"), values.get("pagination"))
+        return values
 
     @validator("path_parameters", pre=True)
     def _no_path_parameters(cls, value: Any) -> Any:
@@ -261,7 +295,11 @@ class EndpointResourceConfig(ResourceConfig):
         if "kind" in values:  # else the kind itself is invalid, and reported
             parameters, skip = selector.path_parameters, selector.skip_statuses
             path = selector.endpoint or values["kind"]
-            check_resource(path, parameters, skip, EndpointSelector)
+            dynamic = selector.dynamic_query_params
+            check_dynamic_query_params(
+                path, dynamic, parameters, selector.query_params, EndpointSelector
+            )
+            check_resource(path, parameters, skip, EndpointSelector, dynamic)
         return selector
 
     @validator("port")

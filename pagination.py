@@ -1,8 +1,13 @@
 """Pagination strategies: pure state machines that the client's single page loop drives.
 
 A paginator never sends a request, sleeps or logs. Given the page just received it answers
-with the next request's query parameters (or a whole next URL) or `Done` with the reason. A
+with the next request's pagination values (or a whole next URL) or `Done` with the reason. A
 fresh paginator is built per endpoint run. A missing stop field is never read as "more pages".
+What the values are is decided here; where they go — query parameters, or dot paths into the
+JSON body with `paginationLocation: body` — is applied by `fetching/page_placement.py`, so the
+values keep their JSON types (a page size is a number, a `search_after` cursor an array). Every
+path setting may read a response header (`header:x-ms-continuationtoken`): paginators look at
+`Page.headers` as they look at the body.
 Safety guards that hold for every style (repeats, page cap) live in `PaginationGuard`
 (`responses/pagination_guard.py`, re-exported here).
 """
@@ -23,6 +28,7 @@ from responses.pagination_signals import (
     DEFAULT_CURSOR_PATHS,
     DEFAULT_HAS_MORE_PATHS,
     FirstPresent,
+    header_names,
     is_truthy,
     more_pages_signal,
     top_level_keys,
@@ -32,9 +38,10 @@ from selection.response_paths import MISSING, ResponsePath
 
 @dataclass(frozen=True)
 class NextPage:
-    """The next request: query params to set (overriding the user's), or a whole next URL."""
+    """The next request: pagination values by parameter name (query parameter, or body dot
+    path), in their JSON types and overriding the user's; or a whole next URL."""
 
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
 
 
@@ -68,6 +75,8 @@ class Paginator:
         self._received = 0
         self._matched: set[str] = set()  # paths that found a value on some page of this run
         self._last_body: Any = None
+        self._last_headers: httpx.Headers = httpx.Headers()
+        self._in_body = settings.pagination_location == "body"
         self._page_was_full = False
 
     def first(self) -> NextPage:
@@ -100,10 +109,10 @@ class Paginator:
             return self._absent_stop(absent, missing, reason) or Done(reason)
         return Done(reason)
 
-    def _look(self, path: ResponsePath | FirstPresent, body: Any) -> Any:
-        """The value at `path`, remembering that the path matched in this run."""
-        value = path.find(body)
-        self._last_body = body
+    def _look(self, path: ResponsePath | FirstPresent, page: Page) -> Any:
+        """The value at `path` (body or header), remembering that it matched in this run."""
+        value = path.find(page.body, page.headers)
+        self._last_body, self._last_headers = page.body, page.headers
         if value is not MISSING:
             self._matched.add(path.spec)
         return value
@@ -121,7 +130,11 @@ class Paginator:
         delete the rest."""
         if path.spec in self._matched:
             return Done(reason)
-        keys = top_level_keys(self._last_body)
+        keys = (
+            header_names(self._last_headers)
+            if path.header is not None
+            else top_level_keys(self._last_body)
+        )
         if self._page_was_full and self._addressable:
             return None
         if self._page_was_full and isinstance(path, FirstPresent):
@@ -137,16 +150,16 @@ class Paginator:
         asked = self.settings.page_size_param if self._sends_size else self.settings.size_param
         self._page_was_full = bool(asked) and page.item_count >= self.settings.page_size
 
-    def _size_params(self, explicit_only: bool = False) -> dict[str, str]:
+    def _size_params(self, explicit_only: bool = False) -> dict[str, Any]:
         name = self.settings.size_param if explicit_only else self.settings.page_size_param
-        return {name: str(self.settings.page_size)} if name else {}
+        return {name: self.settings.page_size} if name else {}
 
-    def _flag_stop(self, body: Any) -> Done | None:
+    def _flag_stop(self, page: Page) -> Done | None:
         """Stop when hasMorePath reads "no more" or lastPagePath reads "last page", by
         truthiness (responses/pagination_signals.py); an absent flag also stops, as an uncertain
         stop. When both are set, hasMorePath decides (Port's spec says so)."""
         if self._has_more is not None:
-            more = self._look(self._has_more, body)
+            more = self._look(self._has_more, page)
             if more is MISSING:
                 what = f"hasMorePath {self._has_more.spec!r}"
                 return self._absent_stop(self._has_more, what, "has-more flag absent")
@@ -154,7 +167,7 @@ class Paginator:
                 return Done("has-more flag false")
             return None
         if self._last_page is not None:
-            last = self._look(self._last_page, body)
+            last = self._look(self._last_page, page)
             if last is MISSING or last is None:  # a null "is last" says nothing either way
                 what = f"lastPagePath {self._last_page.spec!r}"
                 return self._absent_stop(self._last_page, what, "last-page flag absent")
@@ -166,7 +179,7 @@ class Paginator:
         """Offset/page styles: stop once the API's total (`totalPath`) is reached, or with
         `stopOnShortPage` on a page under pageSize — unless a known total says more remain."""
         self._received += page.item_count
-        total = read_total(self._total, page.body) if self._total is not None else None
+        total = None if self._total is None else read_total(self._total, page.body, page.headers)
         if total is not None and self._received >= total:
             return Done(f"total reached ({self._received} of {total} items)")
         if (
@@ -193,16 +206,16 @@ class OffsetPaginator(Paginator):
         self._offset = 0
 
     def first(self) -> NextPage:
-        return NextPage({self.settings.page_param: "0", **self._size_params()})
+        return NextPage({self.settings.page_param: 0, **self._size_params()})
 
     def next(self, page: Page) -> NextPage | Done:
         self._seen_page(page)
         if page.item_count == 0:
             return Done("empty page")
-        if stop := self._flag_stop(page.body) or self._count_stop(page):
+        if stop := self._flag_stop(page) or self._count_stop(page):
             return stop
         self._offset += page.item_count
-        return NextPage({self.settings.page_param: str(self._offset), **self._size_params()})
+        return NextPage({self.settings.page_param: self._offset, **self._size_params()})
 
 
 class PagePaginator(Paginator):
@@ -216,16 +229,16 @@ class PagePaginator(Paginator):
         self._page = settings.start_page
 
     def first(self) -> NextPage:
-        return NextPage({self.settings.page_param: str(self._page), **self._size_params()})
+        return NextPage({self.settings.page_param: self._page, **self._size_params()})
 
     def next(self, page: Page) -> NextPage | Done:
         self._seen_page(page)
         if page.item_count == 0:
             return Done("empty page")
-        if stop := self._flag_stop(page.body) or self._count_stop(page):
+        if stop := self._flag_stop(page) or self._count_stop(page):
             return stop
         self._page += 1
-        return NextPage({self.settings.page_param: str(self._page), **self._size_params()})
+        return NextPage({self.settings.page_param: self._page, **self._size_params()})
 
 
 class CursorPaginator(Paginator):
@@ -236,7 +249,8 @@ class CursorPaginator(Paginator):
     `cursorPath`, the documented common patterns are tried (`next_cursor`, `cursor`,
     `meta.after_cursor`, `links.next`), and with no `hasMorePath` and no `lastPagePath` the
     common more-flags (`has_more`, `hasMore`, `meta.has_more`). A cursor that is an absolute
-    URL (JSON:API's `links.next`, Jira's `nextPage`) is followed as the next page's URL.
+    URL (JSON:API's `links.next`, Jira's `nextPage`) is followed as the next page's URL —
+    except with `paginationLocation: body`, where every cursor is a token for the body.
     """
 
     _sends_size = True
@@ -266,21 +280,23 @@ class CursorPaginator(Paginator):
 
     def _step(self, page: Page) -> NextPage | Done:
         self._seen_page(page)
-        cursor = self._look(self._cursor, page.body)
-        if self._flag_is_default and self._has_more_absent(page.body):
+        cursor = self._look(self._cursor, page)
+        if self._flag_is_default and self._has_more_absent(page):
             self._has_more = None  # no default flag in this API: the cursor alone decides
-        if stop := self._flag_stop(page.body):
+        if stop := self._flag_stop(page):
             return stop
         if cursor is MISSING or cursor is None or cursor == "":
             where = f"cursor at cursorPath {self._cursor.spec!r}"
             absent = self._cursor if cursor is MISSING else None
             return self._no_next("no next cursor", where, absent)
-        if isinstance(cursor, str) and cursor[:8].lower().startswith(("https://", "http://")):
+        if not self._in_body and isinstance(cursor, str) and _is_absolute(cursor):
             return NextPage(url=cursor)
-        return NextPage({self.settings.page_param: _as_text(cursor), **self._size_params()})
+        return NextPage({self.settings.page_param: cursor, **self._size_params()})
 
-    def _has_more_absent(self, body: Any) -> bool:
-        return self._has_more is not None and self._has_more.find(body) is MISSING
+    def _has_more_absent(self, page: Page) -> bool:
+        return (
+            self._has_more is not None and self._has_more.find(page.body, page.headers) is MISSING
+        )
 
     def found_defaults(self) -> str:
         """Which documented default paths answered, for the log: `cursor at next_cursor`."""
@@ -304,9 +320,9 @@ class NextLinkPaginator(Paginator):
 
     def next(self, page: Page) -> NextPage | Done:
         self._seen_page(page)
-        if stop := self._flag_stop(page.body):
+        if stop := self._flag_stop(page):
             return stop
-        link = self._look(self._link, page.body)
+        link = self._look(self._link, page)
         if link is MISSING or link is None or link == "":
             where = f"link at nextLinkPath {self._link.spec!r}"
             return self._no_next("no next link", where, self._link if link is MISSING else None)
@@ -325,7 +341,7 @@ class HeaderLinkPaginator(Paginator):
 
     def next(self, page: Page) -> NextPage | Done:
         self._seen_page(page)
-        if stop := self._flag_stop(page.body):
+        if stop := self._flag_stop(page):
             return stop
         link = find_link(page.headers, self.settings.header_link_rel)
         if link is None:
@@ -365,10 +381,10 @@ def _resolve(page_url: httpx.URL, link: str) -> str:
     """A next link as an absolute URL: a relative one is resolved against the page that carried
     it. An absolute one is taken as is (the request built from it parses it once, as it must):
     joining would parse it twice more, a tenth of the client's CPU per page on a fast API."""
-    if link[:8].lower().startswith(("https://", "http://")):
+    if _is_absolute(link):
         return link
     return str(page_url.join(link))
 
 
-def _as_text(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
+def _is_absolute(link: str) -> bool:
+    return link[:8].lower().startswith(("https://", "http://"))

@@ -228,6 +228,12 @@ def tables(rows: list[report.Row], sizes: Sizes, groups: tuple[str, ...]) -> str
             "fan_out",
             f"Fan-out: {s.parents} parents x 1 page of {s.children} children, c={s.concurrency}",
         ),
+        (
+            "defaults",
+            f"As Port documents it (page style, hasMorePath, no totalPath, no parallelPages), "
+            f"an API stating no total: {s.pipeline_items} and {s.items} items, "
+            f"maxConcurrentRequests {s.concurrency}",
+        ),
         ("batches", f"Ocean's settings: {s.batch_items} items from memory through Ocean"),
     ):
         if group in groups:
@@ -241,7 +247,7 @@ def tables(rows: list[report.Row], sizes: Sizes, groups: tuple[str, ...]) -> str
     )
     found = [t for t in report.targets(by_key, sizes) if set(t["needs"]) <= set(groups)]
     if found:
-        parts.append("== Targets (issue 8) ==\n" + report.targets_text(found))
+        parts.append("== Targets (issues 8 and 16) ==\n" + report.targets_text(found))
     return "\n\n".join(parts)
 
 

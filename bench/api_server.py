@@ -9,6 +9,8 @@ absent next token, as real APIs do):
 
     /offset?offset=&limit=        {"data": [...], "total": N, "has_more": bool}
     /page?page=&size=             {"data": [...], "total": N, "has_more": bool}   (page from 1)
+                                  (`--no-total`: offset and page without "total", as the
+                                  configuration Port documents meets them: issue 16)
     /cursor?cursor=&limit=        {"data": [...], "meta": {"next_cursor": "..." | null}}
     /next_link?skip=&top=         {"value": [...], "@odata.nextLink": "http://..."}  (absent at end)
     /header_link?page=&per_page=  [...] with `Link: <...>; rel="next"`
@@ -67,6 +69,7 @@ class Catalog:
         self.page_size = args.page_size
         self.parents, self.children = args.parents, args.children
         self.huge_bytes = int(args.huge_mb * 1024 * 1024)
+        self.states_total = not args.no_total
 
     def window(self, start: int, size: int) -> tuple[bytes, bool]:
         """The encoded array of items [start, start+size) and whether more follow."""
@@ -106,7 +109,8 @@ class Catalog:
 
     def envelope(self, start: int, size: int) -> Reply:
         data, more = self.window(start, size)
-        tail = f',"total":{len(self.items)},"has_more":{"true" if more else "false"}}}'
+        total = f',"total":{len(self.items)}' if self.states_total else ""
+        tail = f'{total},"has_more":{"true" if more else "false"}}}'
         return Reply(b'{"data":' + data + tail.encode())
 
     def cursor(self, token: str | None, size: int) -> Reply:
@@ -201,6 +205,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--huge-mb", type=float, default=10.0, help="size of /huge")
     parser.add_argument("--parents", type=int, default=1000)
     parser.add_argument("--children", type=int, default=5, help="children per parent")
+    parser.add_argument("--no-total", action="store_true", help='no "total" in /offset, /page')
     parser.add_argument("--port", type=int, default=0)
     return parser.parse_args(argv)
 

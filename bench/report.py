@@ -1,7 +1,9 @@
-"""Tables and issue 8's targets, read off one run's rows (ratios only within the same run)."""
+"""Tables and the targets of issues 8 and 16, read off one run's rows (ratios only within the
+same run)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +21,11 @@ NEEDS = {
     "d": ("memory",),
     "e": ("memory",),
     "fan-out": ("fan_out",),
+    "16-latency": ("defaults",),
+    "16-0ms": ("defaults",),
+    "16-past-end": ("defaults",),
 }
+UNITS = {"e": " MB", "16-past-end": " requests"}
 LABELS = {
     "idle": "imports only (RSS floor)",
     "ours": "ours: ApiClient.iter_items",
@@ -176,7 +182,7 @@ class _Targets:
 
     def add(self, name: str, text: str, value: float | None, limit: float, below: bool) -> None:
         passed = None if value is None else (value <= limit if below else value >= limit)
-        unit = " MB" if name == "e" else "x"
+        unit = UNITS.get(name, "x")
         self.found.append(
             {
                 "needs": NEEDS[name],
@@ -191,7 +197,7 @@ class _Targets:
 
 def targets(rows: dict[str, Row], sizes: Sizes) -> list[dict[str, Any]]:
     found = _Targets(rows)
-    for check in (_pipeline, _throughput, _memory, _fan_out):
+    for check in (_pipeline, _throughput, _memory, _fan_out, _documented):
         check(found, sizes)
     return found.found
 
@@ -247,6 +253,25 @@ def _fan_out(t: _Targets, s: Sizes) -> None:
             f"(close to {s.concurrency}x: at least 0.7 of it)"
         )
         t.add("fan-out", text, ratio, 0.7 * s.concurrency, False)
+
+
+def _documented(t: _Targets, s: Sizes) -> None:
+    """Issue 16, on the page style as Port documents it (the `defaults` group)."""
+    late, n = f"{s.pipeline_latency_ms:g}ms", s.pipeline_items
+    ratio = _div(t.secs(f"defaults/page/resync@{late}"), t.secs("defaults/page/resync@0ms"))
+    text = f"documented config, {n} items, resync @{late} / the same @0ms"
+    t.add("16-latency", text, ratio, 1.2, True)
+    big = f"defaults/page {s.items}"
+    ratio = _div(t.rate(f"{big}/ours@0ms"), t.rate(f"{big} p1/ours@0ms"))
+    text = f"documented config, {s.items} items @0ms, items/s: as configured / parallelPages 1"
+    t.add("16-0ms", text, ratio, 0.95, False)
+    for key, row in sorted(t.rows.items()):
+        if row["group"] == "defaults" and ok(row) and "p1" not in key:
+            # The has-more flag ends the run on the last page: a sequential run asks for
+            # exactly this many pages; whatever else the API received was past the end.
+            past = row["requests"] - math.ceil(row["expected"] / row["page_size"])
+            text = f"requests past the end, {key} (window {s.concurrency})"
+            t.add("16-past-end", text, past, s.concurrency - 1, True)
 
 
 def targets_text(found: list[dict[str, Any]]) -> str:

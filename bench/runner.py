@@ -31,12 +31,14 @@ class ServerSpec:
     huge_mb: float = 0.0
     parents: int = 0
     children: int = 5
+    states_total: bool = True  # False: /offset and /page say nothing of the list's length
 
     def argv(self) -> list[str]:
         return [
             *("--items", str(self.items), "--page-size", str(self.page_size)),
             *("--latency-ms", str(self.latency_ms), "--huge-mb", str(self.huge_mb)),
             *("--parents", str(self.parents), "--children", str(self.children)),
+            *(() if self.states_total else ("--no-total",)),
         ]
 
 

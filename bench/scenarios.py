@@ -7,12 +7,17 @@ pipeline  full resyncs through Ocean's harness: page at 0 ms and at --pipeline-l
 memory    peak RSS at --rss-small-items (vs the styles group's --items), the import floor,
           and one --huge-mb top-level array (ours, and plain httpx streaming it)
 fan_out   --parents x 1 page of children at --fan-out-latency-ms: sequential vs concurrent
+defaults  the configuration people write (issue 16): page style, hasMorePath, no totalPath,
+          no parallelPages, an API that states no total: resyncs of --pipeline-items at 0 ms
+          and --pipeline-latency-ms, the fetch chain alone at --pipeline-latency-ms, and
+          --items at 0 ms as configured and with parallelPages: 1 (the code path of before)
 batches   (opt-in) Ocean's own settings: the from-memory resync of --batch-items with other
           batch (page) sizes and JQ worker counts
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,7 +25,7 @@ from bench.job import Job
 from bench.runner import ServerSpec
 from bench.styles import ADDRESSABLE, STYLES
 
-GROUPS = ("styles", "parallel", "pipeline", "memory", "fan_out")
+GROUPS = ("styles", "parallel", "pipeline", "memory", "fan_out", "defaults")
 OPT_IN = ("batches",)  # not in the default run: ask for it with --only
 BATCH_PAGE_SIZES = (20, 100, 1000)
 BATCH_WORKERS = (1, 4)  # Ocean's process_in_queue_max_workers (default: the CPU limit)
@@ -88,9 +93,10 @@ def build(sizes: Sizes, groups: tuple[str, ...], supported: set[str]) -> list[Me
         style: str = "-",
         tag: str = "",
         runs: int = 1,
+        documented: bool = False,  # as Port's docs configure it: no totalPath added
         **job: Any,
     ) -> None:
-        extra = {**known_total(style, supported), **sizes.settings}
+        extra = {**({} if documented else known_total(style, supported)), **sizes.settings}
         base = Job(mode, style=style if style != "-" else "page", page_size=sizes.page_size)
         base = replace(base, concurrency=sizes.concurrency, repeat=sizes.repeat)
         base = replace(base, settings=extra, ocean=sizes.ocean)
@@ -143,6 +149,8 @@ def build(sizes: Sizes, groups: tuple[str, ...], supported: set[str]) -> list[Me
             "resync_fan_out",
         ):
             add("fan_out", server, mode, "fan_out", items=total)
+    if "defaults" in groups:
+        _documented(sizes, add)
     if "batches" in groups:
         n, idle = sizes.batch_items, ServerSpec(0, sizes.page_size)
         for size in BATCH_PAGE_SIZES:
@@ -167,3 +175,28 @@ def build(sizes: Sizes, groups: tuple[str, ...], supported: set[str]) -> list[Me
                 ocean=ocean,
             )
     return measures
+
+
+def _documented(sizes: Sizes, add: Callable[..., None]) -> None:
+    """Issue 16's group: the page style exactly as Port documents it, against an API that
+    states no total anywhere, so the window has to ramp and find the end by itself."""
+    n, late = sizes.pipeline_items, sizes.pipeline_latency_ms
+    idle = ServerSpec(n, sizes.page_size, states_total=False)
+    slow = ServerSpec(n, sizes.page_size, late, states_total=False)
+    add("defaults", idle, "resync", "page", documented=True, items=n)
+    add("defaults", slow, "resync", "page", documented=True, items=n)
+    add("defaults", slow, "ours", "page", documented=True, items=n)  # the fetch chain alone
+    big = ServerSpec(sizes.items, sizes.page_size, states_total=False)
+    one = {**sizes.settings, "parallel_pages": "1"}
+    for tag, settings in ((f" {sizes.items}", sizes.settings), (f" {sizes.items} p1", one)):
+        add(
+            "defaults",
+            big,
+            "ours",
+            "page",
+            tag,
+            runs=STYLE_ROUNDS,
+            documented=True,
+            items=sizes.items,
+            settings=settings,
+        )

@@ -13,6 +13,7 @@ from core.errors import ConfigurationError
 
 PAGINATION_KEYS = (
     "pagination_type",
+    "pagination_location",
     "page_size",
     "pagination_param",
     "size_param",

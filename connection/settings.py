@@ -38,6 +38,10 @@ AuthType = Literal[
     "none", "bearer_token", "basic", "api_key", "custom", "oauth2_client_credentials"
 ]
 PaginationType = Literal["none", "offset", "page", "cursor", "next_link", "header_link"]
+# Where paginationParam / sizeParam go: query parameters, or dot paths into the JSON body
+# (Notion's start_cursor, GraphQL's variables.after; fetching/page_placement.py).
+PaginationLocation = Literal["query", "body"]
+BODY_PAGINATION_TYPES = ("offset", "page", "cursor")
 
 DEFAULT_PAGE_PARAM: dict[str, str] = {"offset": "offset", "page": "page", "cursor": "cursor"}
 DEFAULT_SIZE_PARAM: dict[str, str] = {"offset": "limit", "page": "size", "cursor": "limit"}
@@ -71,7 +75,6 @@ _EXPECTED_BY_ERROR = {
 }
 _REQUIRED_SECRET: dict[str, tuple[str, ...]] = {
     "bearer_token": ("api_token",),
-    "basic": ("username",),
     "api_key": ("api_key",),
     "custom": ("custom_auth_request", "custom_auth_request_template"),
     "oauth2_client_credentials": ("oauth_token_url", "oauth_client_id", "oauth_client_secret"),
@@ -106,6 +109,7 @@ class ConnectionSettings(BaseModel):
     oauth_client_authentication: ClientAuthentication = "client_secret_basic"
 
     pagination_type: PaginationType = "none"
+    pagination_location: PaginationLocation = "query"
     page_size: int = Field(default=100, ge=1)
     pagination_param: str | None = None
     size_param: str | None = None
@@ -119,8 +123,8 @@ class ConnectionSettings(BaseModel):
     total_path: str | None = None  # completeness: where the API states the item count
     strict_total: bool = False  # a total mismatch fails the resync instead of warning
     stop_on_short_page: bool = False  # offset/page: a page under pageSize is the last
-    # offset/page: page requests in flight per endpoint (docs/performance.md); "auto" is
-    # maxConcurrentRequests when the first page states its total (totalPath), else 1
+    # offset/page: page requests in flight per endpoint (docs/performance.md); "auto" is up
+    # to maxConcurrentRequests after a full first page, with or without a stated total
     parallel_pages: int | Literal["auto"] = "auto"
 
     timeout: float = Field(default=30.0, gt=0)
@@ -188,8 +192,28 @@ class ConnectionSettings(BaseModel):
                 raise ValueError(
                     f"authType '{self.auth_type}' needs {to_camel(field)}, which is not set"
                 )
+        # Either half may be empty: token-as-username APIs, and Azure DevOps' empty user + PAT.
+        if self.auth_type == "basic" and not (self.username or self.password):
+            raise ValueError("authType 'basic' needs username or password, and neither is set")
         self._check_completeness_options()
+        self._check_body_location()
         return self
+
+    def _check_body_location(self) -> None:
+        if self.pagination_location != "body":
+            return
+        if self.pagination_type not in BODY_PAGINATION_TYPES:
+            raise ValueError(
+                "paginationLocation body applies to paginationType offset, page or cursor (the "
+                "link styles follow a whole URL); got paginationType "
+                f"'{self.pagination_type}'"
+            )
+        for key, path in (("paginationParam", self.page_param), ("sizeParam", self.size_param)):
+            if path is not None and not all(part.strip() for part in path.split(".")):
+                raise ValueError(
+                    f"{key}: {path!r} is not a dot path into the request body (with "
+                    "paginationLocation body), e.g. start_cursor or variables.after"
+                )
 
     def _check_completeness_options(self) -> None:
         if self.strict_total and not self.total_path:
@@ -222,10 +246,10 @@ class ConnectionSettings(BaseModel):
         """Values to mask in logs and errors, including the encoded basic credential (servers
         echo the Authorization header) and a username that is the whole credential."""
         values = [value for value in (getattr(self, f) for f in SECRET_FIELDS) if value]
-        if self.auth_type == "basic" and self.username:
-            pair = f"{self.username}:{self.password or ''}"
+        if self.auth_type == "basic" and (self.username or self.password):
+            pair = f"{self.username or ''}:{self.password or ''}"
             values.append(b64encode(pair.encode()).decode("ascii"))
-            if not self.password:
+            if not self.password and self.username:
                 values.append(self.username)  # token-as-username APIs
         for login_config in (self.custom_auth_request, self.custom_auth_request_template):
             if login_config is not None:  # every value of a login config is a credential

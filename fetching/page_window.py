@@ -3,23 +3,30 @@
 The client's page loop stays the one sequential authority: it asks the paginator for the next
 request, checks it against the guards, and consumes the pages strictly in order. The window only
 *predicts* the requests that loop is about to make — page + 1, or offset + pageSize — and sends
-them early, at most `parallelPages` at a time (and always within `maxConcurrentRequests`: every
-request still goes through the integration-wide limiter). With a known total, twice that many
-pages are requested ahead, the excess waiting for a slot, so that one slow page does not leave
-the others idle while it holds up the in-order hand-over. A predicted response is used only
-when the paginator then asks for exactly that request; anything else is discarded:
+them early (every request still goes through the integration-wide limiter:
+`maxConcurrentRequests`, `requestsPerSecond`). A predicted response is used only when the
+paginator then asks for exactly that request; anything else is discarded. How far ahead it
+goes is decided by the first page (`_decide`):
 
 - the first page is fetched alone, and prediction starts only when it held exactly pageSize
   items (a server that caps its page size below pageSize stays sequential);
-- when a page comes back short while the total says more remain (a server capping its page
-  size mid-way, or data shifting), the offset the loop asks for next (offset + items received)
-  is not the predicted one: the predictions are cancelled and the rest is fetched one page at a
-  time, so no item is skipped (docs/pagination.md: offset advances by the items received);
-- an empty page, a stop flag, the total or maxPages ends the run as before; the requests still
-  in flight past the end are cancelled — at most window - 1 of them, and none when the first
-  page states the total (`totalPath`): exactly the pages that total needs are requested;
-- an error is raised when its page's turn comes, after every earlier page was yielded; an
-  error on a page past the end is dropped with that page.
+- the API states its total (`totalPath`): exactly the pages that total needs are requested,
+  twice as many ahead as may be in flight (the excess waits for a slot), so that one slow page
+  does not leave the others idle while it holds up the in-order hand-over;
+- a page count or item count under a common name (`responses/list_size.py`): up to the window
+  at once, never past the last page it announces;
+- nothing says where the list ends: the window *ramps* — 2 pages ahead after the first, one
+  more per page consumed (1, 2, 4, 8 per round trip) up to the window — so a short list wastes
+  little; at most window - 1 requests are sent past the end. `auto` does this only for a
+  request that may be sent twice (`Endpoint.retryable`): a POST that is not `read_only` is
+  never sent speculatively;
+- a page under pageSize (the list's end is near, or the server capped its page size: the next
+  offset is then not the predicted one) ends prediction: the rest is fetched one page at a time
+  from the offset reached, so no item is skipped (docs/pagination.md: offset advances by the
+  items received);
+- an empty page, a stop flag, the total or maxPages ends the run as before, and what is still
+  in flight past the end is cancelled; an error is raised when its page's turn comes, after
+  every earlier page was yielded; an error on a page past the end is dropped with that page.
 """
 
 from __future__ import annotations
@@ -34,10 +41,24 @@ import httpx
 from loguru import logger
 
 from connection.settings import ConnectionSettings
+from fetching.page_placement import request_label
 from pagination import NextPage
 
 Send = Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
 Build = Callable[[NextPage], httpx.Request]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an endpoint run stands after a page: what `plan` decides the window from."""
+
+    step: NextPage  # the request the loop asks for next
+    number: int  # its page number in the run (the first page is 1)
+    items: int  # on the page just consumed
+    received: int  # items so far, that page's included
+    total: int | None = None  # the API's total at totalPath: exact
+    hinted_items: int | None = None  # an item count under a common name: a hint
+    hinted_pages: int | None = None  # a page count under a common name: a hint
 
 
 @dataclass
@@ -50,65 +71,80 @@ class _Ahead:
 
 class PageWindow:
     """Per endpoint run: for each step in order, `request` then `fetch`; after each page, `plan`
-    the next."""
+    the next. `overshoot`: whether `auto` may send requests past the end of the list."""
 
-    def __init__(self, settings: ConnectionSettings, build: Build, send: Send) -> None:
+    def __init__(
+        self, settings: ConnectionSettings, build: Build, send: Send, *, overshoot: bool = True
+    ) -> None:
         self._settings, self._build, self._send = settings, build, send
+        self._overshoot = overshoot
         self._ahead: deque[_Ahead] = deque()
         self._dropped: list[asyncio.Task[httpx.Response]] = []
-        # Decided by the first page: pages in flight at most, and pages requested ahead (twice
-        # as many when the total is known, so that one slow page does not leave the others
-        # idle; nothing can be wasted then). 1: one page at a time.
-        self._in_flight = self._size = 0
+        # Decided by the first page: pages in flight at most (`_limit`), pages requested ahead
+        # now (`_size`; 1: one page at a time), and whether `_size` still grows (`_ramp`).
+        self._limit = self._size = self._peak = 0
+        self._ramp = False
         self._slots: asyncio.Semaphore | None = None
+        self._sent = self._used = 0  # requests sent ahead; those the loop then consumed
         self.sequential_from: int | None = None  # the page where a short page ended prediction
+        self._continued = False  # pages with items followed it: worth naming in the summary
 
     def request(self, step: NextPage) -> tuple[httpx.Request, str]:
         """The request for `step` (the one sent ahead for it, if any) and its URL as built."""
         if self._ahead and self._ahead[0].step == step:
             return self._ahead[0].request, self._ahead[0].url
         request = self._build(step)
-        return request, str(request.url)
+        return request, request_label(request)  # URL, and page values placed in the body
 
     async def fetch(self, request: httpx.Request) -> httpx.Response:
         """The response to `request`: awaited if it was sent ahead, else sent now."""
         if self._ahead and self._ahead[0].request is request:
+            self._used += 1
             return await self._ahead.popleft().task
         return await self._send(request)
 
-    def plan(
-        self, step: NextPage, number: int, items: int, received: int, total: int | None
-    ) -> None:
-        """The loop will ask for `step` as page `number`, having received `received` items so
-        far (`items` of them on the page just consumed); keep the pages from `step` on in flight,
-        up to the window size and to the last page the API's `total` needs."""
-        if number == 2:
-            self._decide(items, total)
+    def plan(self, progress: Progress) -> None:
+        """The loop will ask for `progress.step` next: keep the pages from it on in flight, up
+        to the window's size and to the last page the list is known or said to have."""
+        if progress.number == 2:
+            self._decide(progress)
+        if self.sequential_from is not None and progress.number > self.sequential_from:
+            self._continued = True
+        if self._ahead and self._ahead[0].step != progress.step:
+            self._fall_back(progress)
+            return
         if self._size <= 1:
             return
-        if self._ahead and self._ahead[0].step != step:
-            self._fall_back(step, number, items)
+        if progress.items < self._settings.page_size and progress.total is None:
+            self._fall_back(progress)  # keeps what was sent for exactly the pages asked next
             return
-        last = min(number + self._size - 1, self._settings.max_pages)
-        if total is not None:
-            last = min(last, number - 1 + math.ceil((total - received) / self._settings.page_size))
-        for ahead in range(number + len(self._ahead), last + 1):
-            predicted = self._predict(step, ahead - number)
+        number = progress.number
+        for ahead in range(number + len(self._ahead), self._last(progress) + 1):
+            predicted = self._predict(progress.step, ahead - number)
             request = self._build(predicted)
             task = asyncio.create_task(self._send_in_turn(request))
-            self._ahead.append(_Ahead(predicted, request, str(request.url), task))
+            self._ahead.append(_Ahead(predicted, request, request_label(request), task))
+        self._peak = max(self._peak, min(len(self._ahead), self._limit))
+        if self._ramp:
+            self._size = min(self._size + 1, self._limit)
+
+    @property
+    def addressable(self) -> bool:
+        """Whether requests can be predicted at all (offset, page): else `plan` is not needed."""
+        return self._settings.pagination_type in ("offset", "page")
 
     @property
     def discarded(self) -> int:
-        """Requests sent ahead and never used (past the end, or after a short page)."""
-        return len(self._dropped) + len(self._ahead)
+        """Requests sent ahead and never used (past the end, or after a short page); one
+        cancelled while it waited for a slot was never sent and does not count."""
+        return self._sent - self._used
 
     def summary(self) -> str | None:
         """A note for the finish line of a run that went parallel; None for a sequential one."""
-        if self._in_flight <= 1:
+        if self._peak <= 1:
             return None
-        text = f"parallel pages: up to {self._in_flight} in flight, {self.discarded} discarded"
-        if self.sequential_from is not None:
+        text = f"parallel pages: up to {self._peak} in flight, {self.discarded} discarded"
+        if self.sequential_from is not None and self._continued:
             text += f", one at a time from page {self.sequential_from} (short page)"
         return text
 
@@ -118,41 +154,71 @@ class PageWindow:
         # return_exceptions: an error on a page past the end is not the run's error.
         await asyncio.gather(*self._dropped, return_exceptions=True)
 
-    def _decide(self, first_page_items: int, total: int | None) -> None:
+    def _decide(self, progress: Progress) -> None:
         settings = self._settings
-        if settings.pagination_type not in ("offset", "page"):
+        if not self.addressable:
             return
-        if first_page_items != settings.page_size:
+        if progress.items != settings.page_size:
             return  # a short first page: the server's page size is not pageSize
         wanted = settings.parallel_pages
-        if isinstance(wanted, str):  # auto: parallel only when no request can be wasted
-            wanted = settings.max_concurrent_requests if total is not None else 1
-        if min(wanted, settings.max_concurrent_requests) <= 1:
+        limit = min(
+            settings.max_concurrent_requests if wanted == "auto" else int(wanted),
+            settings.max_concurrent_requests,
+        )
+        if limit <= 1:
             return  # one page at a time: nothing is requested ahead
-        self._in_flight = min(wanted, settings.max_concurrent_requests)
-        self._size = self._in_flight * (2 if total is not None else 1)
-        self._slots = asyncio.Semaphore(self._in_flight)
+        if progress.total is not None:  # nothing can be wasted: keep twice as many asked
+            self._size = 2 * limit
+        elif wanted == "auto" and not self._overshoot:
+            return  # a request that is not sent twice is not sent past the end either
+        elif progress.hinted_items is not None or progress.hinted_pages is not None:
+            self._size = limit
+        else:
+            self._size, self._ramp = 2, True
+        self._limit = limit
+        self._slots = asyncio.Semaphore(limit)
+
+    def _last(self, progress: Progress) -> int:
+        """The last page to have in flight: the window's end, or the list's if it is known."""
+        settings, number = self._settings, progress.number
+        last = min(number + self._size - 1, settings.max_pages)
+        count = progress.total if progress.total is not None else progress.hinted_items
+        if count is not None:
+            last = min(
+                last, number - 1 + math.ceil((count - progress.received) / settings.page_size)
+            )
+        if progress.total is None and progress.hinted_pages is not None:
+            last = min(last, progress.hinted_pages)
+        return last
 
     async def _send_in_turn(self, request: httpx.Request) -> httpx.Response:
         assert self._slots is not None
         async with self._slots:  # FIFO: the earliest page is sent first
+            self._sent += 1
             return await self._send(request)
 
     def _predict(self, step: NextPage, pages_after: int) -> NextPage:
         settings = self._settings
         stride = settings.page_size if settings.pagination_type == "offset" else 1
-        value = int(step.params[settings.page_param]) + pages_after * stride
-        return NextPage({**step.params, settings.page_param: str(value)})
+        current = step.params[settings.page_param]
+        value = int(current) + pages_after * stride
+        # The same type as the paginator's own value, so that the loop's step compares equal.
+        return NextPage({**step.params, settings.page_param: type(current)(value)})
 
-    def _fall_back(self, step: NextPage, number: int, items: int) -> None:
+    def _fall_back(self, progress: Progress) -> None:
+        """One page at a time from here. The requests already sent for exactly the pages the
+        loop asks next (page style after a short page) stay; any other is cancelled."""
         # Also the normal end of a list without a total (a short last page): not a warning.
+        settings = self._settings
         logger.debug(
-            f"page {number - 1} held {items} items, not pageSize={self._settings.page_size}: "
-            f"fetching on one page at a time from {self._settings.page_param}="
-            f"{step.params.get(self._settings.page_param)}, so that no item is skipped"
+            f"page {progress.number - 1} held {progress.items} items (pageSize="
+            f"{settings.page_size}): fetching on one page at a time from {settings.page_param}="
+            f"{progress.step.params.get(settings.page_param)}, so that no item is skipped"
         )
-        self._size, self.sequential_from = 1, number
-        self._drop()
+        if self._size > 1:
+            self._size, self.sequential_from = 1, progress.number
+        if self._ahead and self._ahead[0].step != progress.step:
+            self._drop()
 
     def _drop(self) -> None:
         for ahead in self._ahead:

@@ -2,7 +2,13 @@
 
 The half of the client's I/O that knows nothing about pages (`client.py` holds the page loops).
 Credentials stay on the API's origin: a next link or redirect to another origin is sent without
-them, and every message has the configured secrets masked.
+them, and every message has the configured secrets masked. The page's pagination values are put
+where `paginationLocation` says by `fetching/page_placement.py`.
+
+Retries: GET and HEAD are retried; another method only when the selector says `read_only: true`
+— or, unless it says `read_only: false`, when the endpoint pages through its body
+(`paginationLocation: body`): a request that asks for page N of a list is a read (Notion's,
+Jira's and Elasticsearch's searches, GraphQL queries), and one 429 would otherwise fail the resync.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import AuthenticationError, FetchError, ResponseFormatError
 from core.redaction import Redactor, excerpt
+from fetching.page_placement import mark_body_values, place
 from pagination import NextPage
 from transport.stack import RETRYABLE, STATS, STREAM, RequestStats
 
@@ -38,7 +45,9 @@ class RequestSender:
     def build(
         self, endpoint: Endpoint, step: NextPage, stats: RequestStats, stream: bool = False
     ) -> httpx.Request:
-        params = None
+        params: httpx.QueryParams | None = None
+        body = endpoint.body
+        settings = self._paging(endpoint)
         if step.url:
             url = httpx.URL(step.url)
             same_origin = origin_of(url) == self._home
@@ -47,12 +56,12 @@ class RequestSender:
             same_origin = origin == self._home
             # httpx replaces a URL's query with `params`: merge the kind's own query string in,
             # then the user's query_params, then the pagination's (the last one wins).
-            params = kind_query.merge(endpoint.query_params).merge(step.params)
+            params, body = place(step, settings, endpoint, kind_query.merge(endpoint.query_params))
         headers = endpoint.headers if same_origin else _neutral(endpoint.headers)
         body_kwargs: dict[str, Any] = {}
-        if endpoint.body is not None and endpoint.method not in ("GET", "HEAD"):
-            body_kwargs["json"] = endpoint.body
-        extensions = {STATS: stats, RETRYABLE: endpoint.retryable, STREAM: stream}
+        if body is not None and endpoint.method not in ("GET", "HEAD"):
+            body_kwargs["json"] = body
+        extensions = {STATS: stats, RETRYABLE: self.retryable(endpoint), STREAM: stream}
         request = self._http.build_request(
             endpoint.method,
             url,
@@ -61,6 +70,7 @@ class RequestSender:
             extensions=extensions,
             **body_kwargs,
         )
+        mark_body_values(request, step, settings)
         if not same_origin:
             _drop_cookies(request)
             logger.warning(
@@ -68,6 +78,17 @@ class RequestSender:
                 f"({_origin_text(request.url)}); sent without credentials"
             )
         return request
+
+    def _paging(self, endpoint: Endpoint) -> ConnectionSettings:
+        """The pagination settings of this endpoint: its own (selector.pagination), or the
+        connection's."""
+        return self._settings if endpoint.pagination is None else endpoint.pagination
+
+    def retryable(self, endpoint: Endpoint) -> bool:
+        """See the module docstring: a body-paginated call is a read unless read_only: false."""
+        if endpoint.read_only is None and self._paging(endpoint).pagination_location == "body":
+            return True
+        return endpoint.retryable
 
     async def send(self, request: httpx.Request, endpoint: Endpoint) -> httpx.Response:
         """Send, following redirects ourselves so each hop is re-scoped by the auth layer.

@@ -1,7 +1,8 @@
 """What a received page says, and whether to trust it: the item list (`data_path`), error
 bodies behind a 2xx (`error_when` and the common envelopes: `error_envelope.py`), what says
-"more pages" or "last page" (`pagination_signals.py`), the API's total and repeated ids (completeness), the guards
-that end pagination loudly, RFC 8288 Link headers, and one huge body streamed in chunks.
+"more pages" or "last page" (`pagination_signals.py`), the API's total and repeated ids
+(completeness), the guards that end pagination loudly, RFC 8288 Link headers, and one huge
+body streamed in chunks.
 
 May import: `connection`, `selection`, `core`.
 """

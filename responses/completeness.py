@@ -4,7 +4,8 @@
   (`meta.total`, `.total_count`). At the end of the run the distinct items received are
   compared with the last total reported: a mismatch is a WARNING with both numbers, or an
   `IncompleteResultError` with `strictTotal: true` — which fails the resync, so nothing is
-  deleted on the strength of an incomplete list.
+  deleted on the strength of an incomplete list. `header:X-Total-Count` reads the total from a
+  response header (GitLab `x-total`, ServiceNow and others).
 - `identity_path` (selector, default `.id` when items have one): an identifier seen on an
   earlier page again means the data moved while we paged through it by offset (offset drift:
   an insert before the current offset pushes items onto the next page twice). Repeats are
@@ -15,6 +16,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from loguru import logger
@@ -29,10 +31,13 @@ MAX_EXAMPLES = 5
 _PLAIN_ID_TYPES = frozenset((int, float, str))  # identifiers kept as they are
 
 
-def read_total(path: ResponsePath, body: Any) -> int | None:
-    """The count at `path` in one response body; None when absent. Raises when it is there
-    but is not a whole number (a `totalPath` pointing at the wrong field)."""
-    value = path.find(body)
+def read_total(
+    path: ResponsePath, body: Any, headers: Mapping[str, str] | None = None
+) -> int | None:
+    """The count at `path` in one response (its body, or a header for `header:<name>`); None
+    when absent. Raises when it is there but is not a whole number (a `totalPath` pointing at
+    the wrong field)."""
+    value = path.find(body, headers)
     if value is MISSING or value is None:
         return None
     if isinstance(value, str) and value.strip().isdigit():
@@ -60,9 +65,12 @@ class CompletenessCheck:
         self.repeated_examples: list[str] = []
         self.totals: list[int] = []
 
-    def observe(self, body: Any, items: list[dict[str, Any]]) -> None:
+    def observe(
+        self, body: Any, items: list[dict[str, Any]], headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Count one page; `headers`: its response headers, for a `header:` totalPath."""
         if self._total_path is not None:
-            total = read_total(self._total_path, body)
+            total = read_total(self._total_path, body, headers)
             if total is not None:
                 self.totals.append(total)
         self.items += len(items)

@@ -14,10 +14,13 @@ more pages exist, and its own examples use both (see README "Stop flags"):
 So the value is read by truthiness, as the reference implementation does: `false`, `0`, `""`,
 the strings `false` / `0` / `no` (any case), `null`, `[]` and `{}` mean "no more"; anything
 else means "more". An absent flag also means "no more", and is reported as an uncertain stop.
+A `header:<name>` path (selection/response_paths.py) reads a response header by the same rules:
+its value is text (`"true"`, `"false"`, `"0"`), and an absent header is an absent field.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from selection.response_paths import MISSING, ResponsePath
@@ -51,6 +54,13 @@ def top_level_keys(body: Any, shown: int = 12) -> str:
     return f"the response is {type(body).__name__}"
 
 
+def header_names(headers: Mapping[str, str], shown: int = 12) -> str:
+    """The response's header names, for a `header:` path that matched nothing (names only)."""
+    names = sorted({str(name).lower() for name in headers})
+    more = f", … {len(names) - shown} more" if len(names) > shown else ""
+    return f"response headers: {', '.join(names[:shown])}{more}" if names else "no headers"
+
+
 class FirstPresent:
     """The first of several candidate paths that is present in a response.
 
@@ -67,11 +77,16 @@ class FirstPresent:
             return self.found.spec
         return " / ".join(path.spec for path in self.candidates)
 
-    def find(self, body: Any) -> Any:
+    @property
+    def header(self) -> str | None:
+        """The documented defaults are body paths; kept for the same interface as a path."""
+        return None
+
+    def find(self, body: Any, headers: Mapping[str, str] | None = None) -> Any:
         if self.found is not None:
-            return self.found.find(body)
+            return self.found.find(body, headers)
         for path in self.candidates:
-            value = path.find(body)
+            value = path.find(body, headers)
             if value is not MISSING:
                 self.found = path
                 return value

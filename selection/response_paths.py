@@ -3,17 +3,22 @@
 Two forms for the paths in connection settings (`cursorPath`, `hasMorePath`, ...):
 - dot-notation, as Port documents it: `meta.after_cursor`; a literal key holding dots still
   matches (`@odata.nextLink`), and a numeric segment indexes a list (`data.0.id`);
-- a jq expression when the value starts with `.`: `.data[-1].id`, `.paging.next.after // empty`.
+- a jq expression when the value starts with `.`: `.data[-1].id`, `.paging.next.after // empty`;
+- `header:<name>`: a response header, by name in any case (Azure DevOps
+  `header:x-ms-continuationtoken`, GitLab `header:x-next-page`, `header:X-Total-Count`). Its value
+  is the header's text; an absent header is MISSING, exactly as an absent body field is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from selection import precise_jq
 from selection.precise_jq import compile_jq
 
 MISSING: Any = object()
+HEADER_PREFIX = "header:"
 
 
 def jq_outputs(expression: str, value: Any, text: str | None = None) -> list[Any]:
@@ -29,18 +34,30 @@ def jq_outputs(expression: str, value: Any, text: str | None = None) -> list[Any
 
 
 class ResponsePath:
-    """A location in a response body, in dot-notation or jq (see the module docstring)."""
+    """A location in a response: in the body, in dot-notation or jq, or a header (see the
+    module docstring)."""
 
     def __init__(self, spec: str) -> None:
         self.spec = spec.strip()
         if not self.spec:
             raise ValueError("a response path cannot be empty")
-        self.is_jq = self.spec.startswith(".")
+        self.header: str | None = None  # lower-cased name, for a `header:<name>` path
+        if self.spec[: len(HEADER_PREFIX)].lower() == HEADER_PREFIX:
+            name = self.spec[len(HEADER_PREFIX) :].strip()
+            if not name:
+                raise ValueError(
+                    "header: needs the header's name after it, e.g. header:X-Total-Count"
+                )
+            self.header = name.lower()
+        self.is_jq = self.header is None and self.spec.startswith(".")
         if self.is_jq:
             compile_jq(self.spec)
 
-    def find(self, body: Any) -> Any:
-        """The value at this path, or MISSING. A jq path yields its first non-null output."""
+    def find(self, body: Any, headers: Mapping[str, str] | None = None) -> Any:
+        """The value at this path, or MISSING. A jq path yields its first non-null output; a
+        header path reads `headers` (MISSING without them, or when the header is absent)."""
+        if self.header is not None:
+            return _find_header(headers or {}, self.header)
         if self.is_jq:
             try:
                 outputs = jq_outputs(self.spec, body)
@@ -51,6 +68,15 @@ class ResponsePath:
 
     def __repr__(self) -> str:
         return f"ResponsePath({self.spec!r})"
+
+
+def _find_header(headers: Mapping[str, str], name: str) -> Any:
+    """A header's value by lower-cased name, whatever case the server sent it in (an
+    `httpx.Headers` already matches so; a plain mapping, as in tests, is searched)."""
+    value = headers.get(name)
+    if value is None:
+        value = next((v for key, v in headers.items() if key.lower() == name), None)
+    return MISSING if value is None else value
 
 
 def _find_dotted(node: Any, path: str) -> Any:

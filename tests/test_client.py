@@ -23,15 +23,22 @@ from tests.client_kit import (
     page_route,
 )
 
-# Seven items, three per page: the last page is short, as real data is.
+# Seven items, three per page: the last page is short, as real data is. Offset and page run
+# one page at a time here (parallelPages: 1): what the window sends ahead by default is
+# asserted in tests/fetching/test_parallel_by_default.py.
+ONE_AT_A_TIME = {"parallel_pages": "1"}
 STYLES: dict[str, tuple[dict[str, Any], Handler, list[dict[str, str]]]] = {
     "none": ({}, lambda _r: Reply(json_body={"items": ITEMS}), [{}]),
     "offset": (
-        {},
+        ONE_AT_A_TIME,
         offset_route(ITEMS),
         [{"offset": str(n), "limit": "3"} for n in (0, 3, 6, 7)],  # 7: the empty page
     ),
-    "page": ({}, page_route(ITEMS), [{"page": str(n), "size": "3"} for n in (1, 2, 3, 4)]),
+    "page": (
+        ONE_AT_A_TIME,
+        page_route(ITEMS),
+        [{"page": str(n), "size": "3"} for n in (1, 2, 3, 4)],
+    ),
     "cursor": (
         {"cursor_path": "meta.next"},
         cursor_route(ITEMS),

@@ -55,7 +55,7 @@ def test_none_sends_one_request_with_a_size_param_only_when_set() -> None:
     assert none.first() == NextPage({})
     assert done(none.next(page({"next": "x"}))).reason.startswith("single request")
     sized = paginator("none", size_param="per_page", page_size="50")
-    assert sized.first() == NextPage({"per_page": "50"})
+    assert sized.first() == NextPage({"per_page": 50})
 
 
 # --- offset --------------------------------------------------------------------------------
@@ -63,17 +63,17 @@ def test_none_sends_one_request_with_a_size_param_only_when_set() -> None:
 
 def test_offset_defaults_and_advances_by_items_received() -> None:
     offset = paginator("offset", page_size="100")
-    assert offset.first() == NextPage({"offset": "0", "limit": "100"})
+    assert offset.first() == NextPage({"offset": 0, "limit": 100})
     # The server capped its page at 30: the next offset is 30, not 100.
-    assert offset.next(page(items=30)) == NextPage({"offset": "30", "limit": "100"})
-    assert offset.next(page(items=30)) == NextPage({"offset": "60", "limit": "100"})
+    assert offset.next(page(items=30)) == NextPage({"offset": 30, "limit": 100})
+    assert offset.next(page(items=30)) == NextPage({"offset": 60, "limit": 100})
     assert done(offset.next(page(items=0))).reason == "empty page"
 
 
 def test_offset_param_names_are_configurable() -> None:
     offset = paginator("offset", pagination_param="skip", size_param="top", page_size="5")
-    assert offset.first() == NextPage({"skip": "0", "top": "5"})
-    assert offset.next(page(items=5)) == NextPage({"skip": "5", "top": "5"})
+    assert offset.first() == NextPage({"skip": 0, "top": 5})
+    assert offset.next(page(items=5)) == NextPage({"skip": 5, "top": 5})
 
 
 @pytest.mark.parametrize("flag", [False, "false", 0])
@@ -102,16 +102,16 @@ def test_a_flag_that_never_matched_is_an_uncertain_stop_naming_the_path() -> Non
 
 def test_page_defaults_start_at_one() -> None:
     pages = paginator("page", page_size="25")
-    assert pages.first() == NextPage({"page": "1", "size": "25"})
-    assert pages.next(page(items=25)) == NextPage({"page": "2", "size": "25"})
-    assert pages.next(page(items=3)) == NextPage({"page": "3", "size": "25"})
+    assert pages.first() == NextPage({"page": 1, "size": 25})
+    assert pages.next(page(items=25)) == NextPage({"page": 2, "size": 25})
+    assert pages.next(page(items=3)) == NextPage({"page": 3, "size": 25})
     assert done(pages.next(page(items=0))).reason == "empty page"
 
 
 def test_page_start_page_zero_and_custom_params() -> None:
     pages = paginator("page", start_page="0", pagination_param="p", size_param="per_page")
-    assert pages.first() == NextPage({"p": "0", "per_page": "100"})
-    assert pages.next(page(items=1)) == NextPage({"p": "1", "per_page": "100"})
+    assert pages.first() == NextPage({"p": 0, "per_page": 100})
+    assert pages.next(page(items=1)) == NextPage({"p": 1, "per_page": 100})
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_page_start_page_zero_and_custom_params() -> None:
 def test_page_honours_last_page_path(body: dict[str, Any], outcome: str | None) -> None:
     step = paginator("page", last_page_path="paging.isLast").next(page(body, items=2))
     if outcome is None:
-        assert step == NextPage({"page": "2", "size": "100"})
+        assert step == NextPage({"page": 2, "size": 100})
     else:
         assert done(step).reason.startswith(outcome)
 
@@ -145,11 +145,11 @@ def test_last_page_path_in_jq_form() -> None:
 
 def test_cursor_first_request_has_no_cursor_then_follows_the_dotted_path() -> None:
     cursor = paginator("cursor", cursor_path="meta.after_cursor", page_size="10")
-    assert cursor.first() == NextPage({"limit": "10"})
+    assert cursor.first() == NextPage({"limit": 10})
     step = cursor.next(page({"meta": {"after_cursor": "c2"}}))
-    assert step == NextPage({"cursor": "c2", "limit": "10"})
-    step = cursor.next(page({"meta": {"after_cursor": 42}}))  # a number goes out as text
-    assert step == NextPage({"cursor": "42", "limit": "10"})
+    assert step == NextPage({"cursor": "c2", "limit": 10})
+    step = cursor.next(page({"meta": {"after_cursor": 42}}))  # stays a number
+    assert step == NextPage({"cursor": 42, "limit": 10})
 
 
 def test_cursor_jq_path_takes_the_last_item_id_as_stripe_does() -> None:
@@ -160,7 +160,7 @@ def test_cursor_jq_path_takes_the_last_item_id_as_stripe_does() -> None:
         has_more_path="has_more",
     )
     body = {"data": [{"id": "cus_1"}, {"id": "cus_2"}], "has_more": True}
-    assert cursor.next(page(body, 2)) == NextPage({"starting_after": "cus_2", "limit": "100"})
+    assert cursor.next(page(body, 2)) == NextPage({"starting_after": "cus_2", "limit": 100})
     assert done(cursor.next(page({**body, "has_more": False}, 2))).reason == "has-more flag false"
 
 
@@ -196,7 +196,7 @@ def test_no_default_cursor_path_on_a_full_page_is_an_error() -> None:
 
 def test_offset_with_a_flag_never_seen_asks_for_the_next_page_after_a_full_one() -> None:
     offset = paginator("offset", has_more_path="meta.hasMore", page_size="10")
-    assert offset.next(page({"meta": {}}, items=10)) == NextPage({"offset": "10", "limit": "10"})
+    assert offset.next(page({"meta": {}}, items=10)) == NextPage({"offset": 10, "limit": 10})
     assert done(offset.next(page({"meta": {}}, items=0))).reason == "empty page"
 
 
@@ -232,7 +232,7 @@ def test_next_link_follows_the_literal_dotted_default_key() -> None:
     assert links.next(page(body)) == NextPage(url=body["@odata.nextLink"])
     assert done(links.next(page({"value": []}))).reason == "no next link"
     sized = paginator("next_link", size_param="per_page", page_size="50")
-    assert sized.first() == NextPage({"per_page": "50"})  # only on the first request
+    assert sized.first() == NextPage({"per_page": 50})  # only on the first request
 
 
 @pytest.mark.parametrize(

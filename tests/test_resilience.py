@@ -100,8 +100,9 @@ async def test_intermittent_5xx_and_a_dropped_connection_are_ridden_out(api: Fak
     half = Reply(json_body={"items": ITEMS[2:4]}, drop_mid_body=True)
     faults = {0: [Reply(500)], 2: [Reply(502), half], 4: [Reply(503, body=b"<h1>down</h1>")]}
     api.route("GET", "/items", faulty(faults))
+    one_at_a_time = config(api, parallel_pages="1")  # the exact order of retries is asserted
     with captured_logs() as logs:
-        result = await run_resync(config(api), mapping(ITEMS_RESOURCE), STALE)
+        result = await run_resync(one_at_a_time, mapping(ITEMS_RESOURCE), STALE)
     assert result.errors == [] and ids(result) == sorted(str(n) for n in range(6))
     assert [r.query["offset"] for r in api.received] == ["0", "0", "2", "2", "2", "4", "4", "6"]
     assert any("RemoteProtocolError" in line for line in logs)  # the drop was seen and retried

@@ -132,7 +132,7 @@ async def test_one_installation_syncs_two_pagination_styles_and_deletes_stale_on
         ("issue", i["id"]) for i in ISSUES
     }
     assert [e["identifier"] for e in result.deleted_entities] == ["P9-gone"]
-    assert [r.query["startAt"] for r in api.requests_to("/projects")] == ["0", "2", "4"]
+    assert _start_ats(api)[:3] == [0, 2, 4]
     issue_requests = api.requests_to("/issues")
     assert len(issue_requests) == 3  # 11 issues at 4 per page; the last says isLast
     assert all(r.query["maxResults"] == "4" and "startAt" not in r.query for r in issue_requests)
@@ -187,6 +187,12 @@ async def test_discovery_keeps_the_connections_pagination_and_children_use_their
 
     assert result.errors == []
     assert {e["identifier"] for e in result.upserted_entities} == {i["id"] for i in ISSUES}
-    assert [r.query["startAt"] for r in api.requests_to("/projects")] == ["0", "2", "4"]
+    assert _start_ats(api)[:3] == [0, 2, 4]
     first_project = api.requests_to("/projects/P0/issues")
     assert [r.raw_query for r in first_project] == ["limit=2", "cursor=2&limit=2"]
+
+
+def _start_ats(api: FakeApi) -> list[int]:
+    """The offsets /projects was asked for, in order: the page window (on by default) may add
+    a request past the page that says isLast, which is discarded."""
+    return sorted(int(r.query["startAt"]) for r in api.requests_to("/projects"))

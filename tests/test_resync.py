@@ -58,7 +58,9 @@ def logs() -> Iterator[list[str]]:
 
 async def test_items_become_entities_and_stale_ones_are_deleted(api: FakeApi) -> None:
     api.route("GET", "/api/v1/users", offset_pages(USERS))
-    result = await run_resync(config(api), mapping(USERS_RESOURCE), STALE)
+    # One page at a time: the exact wire is asserted (the default's parallel pages:
+    # tests/fetching/test_parallel_by_default.py).
+    result = await run_resync(config(api, parallel_pages="1"), mapping(USERS_RESOURCE), STALE)
     assert result.errors == []
     upserted = {e["identifier"]: e for e in result.upserted_entities}
     assert sorted(upserted, key=int) == [str(u["id"]) for u in USERS]
@@ -74,7 +76,8 @@ async def test_500_on_page_3_keeps_earlier_pages_and_deletes_nothing(
     api: FakeApi, logs: list[str]
 ) -> None:
     api.route("GET", "/api/v1/users", offset_pages(USERS, fail_at_offset=4))
-    result = await run_resync(config(api), mapping(USERS_RESOURCE), STALE)
+    one_at_a_time = config(api, parallel_pages="1")  # the exact attempts are asserted
+    result = await run_resync(one_at_a_time, mapping(USERS_RESOURCE), STALE)
     assert result.deleted_entities == []
     assert sorted(e["identifier"] for e in result.upserted_entities) == ["0", "1", "2", "3"]
     message = str(result.errors[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b64encode
 from pathlib import Path
 from typing import Any, get_args
 
@@ -177,12 +178,22 @@ def test_out_of_range_numbers_name_the_bound(raw: dict[str, Any], expected: str)
 
 @pytest.mark.parametrize(
     ("auth_type", "missing"),
-    [("bearer_token", "apiToken"), ("api_key", "apiKey"), ("basic", "username")],
+    [("bearer_token", "apiToken"), ("api_key", "apiKey")],
 )
 def test_missing_secret_for_the_chosen_auth_type(auth_type: str, missing: str) -> None:
     assert f"authType '{auth_type}' needs {missing}, which is not set" in rejected(
         auth_type=auth_type
     )
+
+
+def test_basic_needs_one_half_of_the_pair() -> None:
+    assert "authType 'basic' needs username or password, and neither is set" in rejected(
+        auth_type="basic"
+    )
+    # Azure DevOps documents an empty user and a personal access token as the password.
+    azure = settings(auth_type="basic", password=SECRET)
+    assert azure.username is None
+    assert b64encode(f":{SECRET}".encode()).decode() in azure.secrets
 
 
 def test_a_secret_for_another_auth_type_does_not_satisfy_it() -> None:

@@ -165,12 +165,15 @@ async def test_parallel_pages_bounds_the_requests_in_flight(api: FakeApi) -> Non
     assert offsets(api) == list(range(0, 19, SIZE))
 
 
-async def test_auto_without_a_total_is_one_page_at_a_time(api: FakeApi) -> None:
+async def test_auto_without_a_total_goes_parallel_after_a_full_first_page(api: FakeApi) -> None:
+    """Issue 16: the default, with nothing that states the total, still ramps a window."""
     api.route("GET", "/items", listing(ITEMS, total=False, delay=0.02))
-    pages = await fetch(api.url, **settings())
+    pages = await fetch(api.url, **settings(max_concurrent_requests="4"))
     assert flat(pages) == ITEMS
-    assert [int(r.query["offset"]) for r in api.received] == SEQUENTIAL
-    assert api.peak_in_flight == 1
+    sent = offsets(api)
+    assert set(SEQUENTIAL) <= set(sent) and len(sent) == len(set(sent))
+    assert len(sent) - len(SEQUENTIAL) <= 4 - 1
+    assert 1 < api.peak_in_flight <= 4
 
 
 async def test_parallel_pages_one_is_sequential_even_with_a_total(api: FakeApi) -> None:

@@ -39,7 +39,7 @@ NO_MORE = [False, 0, 0.0, "", "  ", "false", "False", "0", "no", "NO", None, [],
 def test_values_that_mean_more_pages(value: Any) -> None:
     assert is_truthy(value)
     step = paginator("page", has_more_path="more").next(page({"more": value}, items=5))
-    assert step == NextPage({"page": "2", "size": "100"})
+    assert step == NextPage({"page": 2, "size": 100})
 
 
 @pytest.mark.parametrize("value", NO_MORE, ids=repr)
@@ -58,7 +58,7 @@ def test_last_page_path_is_the_inverse(value: Any) -> None:
 @pytest.mark.parametrize("value", [v for v in NO_MORE if v is not None], ids=repr)
 def test_last_page_false_values_continue(value: Any) -> None:
     step = paginator("page", last_page_path="last").next(page({"last": value}, items=5))
-    assert step == NextPage({"page": "2", "size": "100"})
+    assert step == NextPage({"page": 2, "size": 100})
 
 
 def test_has_more_path_decides_when_both_are_set() -> None:
@@ -73,7 +73,7 @@ def test_slack_cursor_and_flag_at_the_same_path() -> None:
     path = "response_metadata.next_cursor"
     slack = paginator("cursor", cursor_path=path, has_more_path=path, pagination_param="cursor")
     body = {"ok": True, "members": [{}], "response_metadata": {"next_cursor": "dXNlcjpVMDYx"}}
-    assert slack.next(page(body)) == NextPage({"cursor": "dXNlcjpVMDYx", "limit": "100"})
+    assert slack.next(page(body)) == NextPage({"cursor": "dXNlcjpVMDYx", "limit": 100})
     last = {"ok": True, "members": [{}], "response_metadata": {"next_cursor": ""}}
     assert done(slack.next(page(last))).reason == "has-more flag false"
 
@@ -81,7 +81,7 @@ def test_slack_cursor_and_flag_at_the_same_path() -> None:
 def test_n8n_next_cursor_null_on_the_last_page() -> None:
     n8n = paginator("cursor", cursor_path="nextCursor", has_more_path="nextCursor")
     assert n8n.next(page({"data": [{}], "nextCursor": "MTIz"})) == NextPage(
-        {"cursor": "MTIz", "limit": "100"}
+        {"cursor": "MTIz", "limit": 100}
     )
     assert done(n8n.next(page({"data": [{}], "nextCursor": None}))).reason == (
         "has-more flag false"
@@ -99,7 +99,7 @@ def test_jira_next_page_url_as_the_more_flag_of_offset_paging() -> None:
     )
     next_url = "https://x.atlassian.net/rest/api/3/project/search?startAt=50"
     first = {"values": [{}] * 50, "nextPage": next_url}
-    assert jira.next(page(first, items=50)) == NextPage({"startAt": "50", "maxResults": "50"})
+    assert jira.next(page(first, items=50)) == NextPage({"startAt": 50, "maxResults": 50})
     last = {"values": [{}] * 50, "isLast": True}
     assert done(jira.next(page(last, items=50))).reason == "has-more flag absent"
 
@@ -108,7 +108,7 @@ def test_hubspot_paging_object_disappears_on_the_last_page() -> None:
     hub = paginator("cursor", cursor_path="paging.next.after", has_more_path="paging.next",
                     pagination_param="after")  # fmt: skip
     body = {"results": [{}], "paging": {"next": {"after": "NTI1", "link": "https://x/?after=NTI1"}}}
-    assert hub.next(page(body)) == NextPage({"after": "NTI1", "limit": "100"})
+    assert hub.next(page(body)) == NextPage({"after": "NTI1", "limit": 100})
     stop = done(hub.next(page({"results": [{}]})))
     assert stop.reason == "has-more flag absent" and not stop.suspicious
 
@@ -127,11 +127,11 @@ def test_a_more_flag_without_a_cursor_is_an_error_not_a_stop() -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ({"items": [{}], "next_cursor": "c2"}, NextPage({"cursor": "c2", "limit": "100"})),
-        ({"items": [{}], "cursor": "c2"}, NextPage({"cursor": "c2", "limit": "100"})),
+        ({"items": [{}], "next_cursor": "c2"}, NextPage({"cursor": "c2", "limit": 100})),
+        ({"items": [{}], "cursor": "c2"}, NextPage({"cursor": "c2", "limit": 100})),
         (
             {"meta": {"after_cursor": "c2", "has_more": True}},
-            NextPage({"cursor": "c2", "limit": "100"}),
+            NextPage({"cursor": "c2", "limit": 100}),
         ),
         (
             {"links": {"next": "https://api.example.com/v1/items?page[after]=c2"}},

@@ -73,7 +73,8 @@ async def test_the_setting_reaches_the_resync_and_spans_every_kind(api: FakeApi)
     result = await run_resync(config, mapping(*kinds))
     assert result.errors == [] and len(result.upserted_entities) == 20
     times = [request.at for request in api.received]
-    assert len(times) == 22 and busiest_second(times) <= 20 + TOLERANCE
+    # 22 the lists need, plus what the page window (on by default) sent past each end.
+    assert len(times) >= 22 and busiest_second(times) <= 20 + TOLERANCE
     assert max(times) - min(times) >= 21 / 20 * 0.95
 
 
