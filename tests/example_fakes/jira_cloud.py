@@ -16,12 +16,19 @@ Documented behaviour followed here:
   `{"issues": [...], "nextPageToken": "...", "isLast": false}`, with no `nextPageToken` on the
   last page. Unbounded JQL (no search restriction) is rejected with 400. It replaces the
   offset-paged `/rest/api/3/search`: https://developer.atlassian.com/changelog/#CHANGE-2046
+- Search for issues using JQL enhanced search (POST) —
+  https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post
+  the same search with a JSON body `{"jql", "nextPageToken", "maxResults", "fields": [...],
+  ...}` ("if the JQL query expression is too large to be encoded as a query parameter, use
+  the POST version"); `maxResults` is a number and `fields` an array; the response is the
+  GET's. The example uses this form: its query string is not read.
 - Authentication — https://developer.atlassian.com/cloud/jira/platform/basic-auth-for-rest-apis/ :
   basic auth with the account email and an API token; otherwise 401.
 """
 
 from __future__ import annotations
 
+import json
 from base64 import b64encode, urlsafe_b64decode, urlsafe_b64encode
 from typing import Any
 from urllib.parse import urlencode
@@ -105,13 +112,47 @@ def _expanded(project: dict[str, Any], expand: list[str]) -> dict[str, Any]:
 
 
 def search_jql(request: Received) -> Reply:
-    jql = request.query.get("jql", "")
+    """The GET form: everything in the query string."""
+    raw_size = request.query.get("maxResults")
+    return _search(
+        jql=request.query.get("jql", ""),
+        limit=int(raw_size) if raw_size else 50,
+        token=request.query.get("nextPageToken"),
+        wanted=[f for f in request.query.get("fields", "").split(",") if f],
+    )
+
+
+def search_jql_post(request: Received) -> Reply:
+    """The POST form: everything in the JSON body; the query string is not read."""
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return Reply(
+            400,
+            {
+                "errorMessages": [
+                    "Invalid request payload. Refer to the REST API documentation and try again."
+                ]
+            },
+        )
+    limit, fields = body.get("maxResults", 50), body.get("fields", [])
+    if not isinstance(limit, int) or isinstance(limit, bool) or not isinstance(fields, list):
+        return Reply(
+            400,
+            {
+                "errorMessages": [
+                    "Invalid request payload. Refer to the REST API documentation and try again."
+                ]
+            },
+        )
+    return _search(body.get("jql", ""), limit, body.get("nextPageToken"), fields)
+
+
+def _search(jql: str, limit: int, token: str | None, wanted: list[str]) -> Reply:
     if not jql.upper().split("ORDER BY")[0].strip():
         return Reply(400, {"errorMessages": ["Unbounded JQL queries are not allowed here."]})
-    limit = size(request, "maxResults", 50, 100)
-    token = request.query.get("nextPageToken")
+    limit = min(limit, 100)
     start = int(urlsafe_b64decode(token).decode()) if token else 0
-    wanted = [f for f in request.query.get("fields", "").split(",") if f]
     issues = [_with_fields(issue, wanted) for issue in ISSUES[start : start + limit]]
     end = start + len(issues)
     body: dict[str, Any] = {"issues": issues, "isLast": end >= len(ISSUES)}
@@ -131,6 +172,7 @@ def install(api: FakeApi) -> Expected:
     authenticated = requires("Authorization", BASIC, DENIED)
     api.route("GET", "/rest/api/3/project/search", authenticated(project_search))
     api.route("GET", "/rest/api/3/search/jql", authenticated(search_jql))
+    api.route("POST", "/rest/api/3/search/jql", authenticated(search_jql_post))
     return Expected(
         entities={
             "jiraProject": {project["key"] for project in PROJECTS},
@@ -139,6 +181,6 @@ def install(api: FakeApi) -> Expected:
         auth_header="authorization",
         auth_value=BASIC,
         # 117 projects at 50 per page, the third saying isLast: true; 205 issues at 100 per
-        # page, the third without a nextPageToken.
+        # page (POST), the third without a nextPageToken.
         requests=6,
     )

@@ -92,5 +92,8 @@ def install(api: FakeApi) -> Expected:
         },
         auth_header="authorization",
         auth_value=HEADER_VALUE,
-        requests=1 + 3,  # 14 teams and 205 services at limit=100; "more": false stops
+        # 14 teams and 205 services at limit=100; "more": false stops. After the full first
+        # services page, parallel pages (the default) ask for pages 2 and 3 together, then 4
+        # with page 3's answer still out: one request past the end (window - 1 at most).
+        requests=1 + 3 + 1,
     )
