@@ -151,5 +151,17 @@ def _dig(raw: Any, loc: list[Any]) -> Any:
 def _show(value: Any, loc: list[Any]) -> str:
     if any(part in HIDDEN_KEYS for part in loc):
         return "<hidden>"
-    text = repr(value)
+    text = repr(_masked(value))
     return text if len(text) <= 120 else text[:120] + "…"
+
+
+def _masked(value: Any) -> Any:
+    """`value` with what may hold credentials hidden at any depth: a path parameter entry
+    shown whole must not show its `headers`."""
+    if isinstance(value, dict):
+        return {
+            key: "<hidden>" if key in HIDDEN_KEYS else _masked(item) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value

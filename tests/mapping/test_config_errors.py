@@ -174,3 +174,12 @@ def test_ocean_port_app_config_schema_succeeds(form: str) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     schema = json.loads(done.stdout)
     assert "data_path" in json.dumps(schema) and "query_params" in json.dumps(schema)
+
+
+def test_a_whole_entry_shown_in_an_error_hides_its_headers() -> None:
+    from mapping.config_errors import _show
+
+    entry = {"endpoint": "/teams", "headers": {"Authorization": "Bearer tok-0123456789abcdef"}}
+    shown = _show(entry, ["resources", 0, "selector", "path_parameters", "team_id"])
+    assert "tok-0123456789abcdef" not in shown and "'headers': '<hidden>'" in shown
+    assert "'endpoint': '/teams'" in shown
