@@ -60,7 +60,7 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         )
         cache = discovery_cache(SETTINGS)
         limit = SETTINGS.max_concurrent_requests
-        pages = FanOut(api_client(), plan, cache, limit).pages()
+        pages = FanOut(api_client(), plan, cache, limit, SETTINGS).pages()
     else:
         # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
         # already: its workers run ahead of the consumer).

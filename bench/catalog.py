@@ -62,6 +62,17 @@ def child(parent: int, index: int) -> dict[str, Any]:
     return {**item(parent * 1000 + index), "parent_id": f"p-{parent:05d}"}
 
 
+def fan_out_memory_pages(parents: int, children: int, page_size: int) -> list[bytes]:
+    """Every child the fan-out routes serve (`/parents/<id>/children`), marked with its
+    `__parent_id` as the fan-out engine marks it, as encoded pages of `page_size` items."""
+    items = [
+        encode({**child(parent, index), "__parent_id": f"p-{parent:05d}"})
+        for parent in range(1, parents + 1)
+        for index in range(children)
+    ]
+    return [json_array(items[i : i + page_size]) for i in range(0, len(items), page_size)]
+
+
 def memory_pages(count: int, page_size: int) -> list[bytes]:
     """The pages of `count` items as encoded JSON arrays: compact, decoded one at a time."""
     return [

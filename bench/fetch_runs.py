@@ -147,10 +147,12 @@ async def fan_out_ours(job: Job) -> int:
         raise Skipped(f"no fan-out engine in this checkout ({error})") from None
     parent = PathParameter.parse_obj({"endpoint": "/parents", "data_path": ".data", "field": ".id"})
     child = endpoint(job.base_url, "/parents/{parent_id}/children", ".data")
-    async with our_client(connection(job, FAN_OUT_SETTINGS)) as client:
+    raw = connection(job, FAN_OUT_SETTINGS)
+    async with our_client(raw) as client:
         plan = FanOutPlan.build(child, job.base_url, {"parent_id": parent})
+        run = FanOut(client, plan, DiscoveryCache(), job.concurrency, load_settings(raw))
         count = 0
-        async for items in FanOut(client, plan, DiscoveryCache(), job.concurrency).pages():
+        async for items in run.pages():
             count += len(items)
         return count
 

@@ -18,6 +18,8 @@ class Job:
     style: str = "page"
     items: int = 0  # the collection's size: expected items, and the "known total"
     page_size: int = 100
+    parents: int = 0  # fan-out: parents and children per parent the API serves
+    children: int = 0
     concurrency: int = 10  # maxConcurrentRequests, and the plain baseline's requests in flight
     repeat: int = 1  # fetch modes: run this often in the same process, report the fastest
     settings: dict[str, Any] = field(default_factory=dict)  # extra connection settings

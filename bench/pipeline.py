@@ -18,7 +18,7 @@ from typing import Any
 
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-from bench.catalog import memory_pages
+from bench.catalog import fan_out_memory_pages, memory_pages
 from bench.fetch_runs import FAN_OUT_SETTINGS, connection
 from bench.job import Job, Skipped
 from bench.styles import STYLES
@@ -99,19 +99,29 @@ async def resync_from_memory(job: Job) -> tuple[int, list[float]]:
     return await timed_resync(job, connection(job, style.settings), style_app_config(job), pages)
 
 
-async def resync_fan_out(job: Job) -> tuple[int, list[float]]:
+def fan_out_app_config() -> dict[str, Any]:
     """`/parents/{parent_id}/children` with `path_parameters`, as the public docs write it."""
     from integration import EndpointSelector
 
     if "path_parameters" not in EndpointSelector.__fields__:
         raise Skipped("selector.path_parameters is not implemented in this checkout")
     parent = {"endpoint": "/parents", "data_path": ".data", "field": ".id"}
-    app_config = mapping(
+    return mapping(
         resource(
             "/parents/{parent_id}/children",
             data_path=".data",
-            properties=PROPERTIES,
+            properties={**PROPERTIES, "parent": ".__parent_id"},
             path_parameters={"parent_id": parent},
         )
     )
-    return await timed_resync(job, connection(job, FAN_OUT_SETTINGS), app_config)
+
+
+async def resync_fan_out(job: Job) -> tuple[int, list[float]]:
+    return await timed_resync(job, connection(job, FAN_OUT_SETTINGS), fan_out_app_config())
+
+
+async def resync_fan_out_from_memory(job: Job) -> tuple[int, list[float]]:
+    """The same mapping and the same child items (each with its `__parent_id`), yielded from
+    memory in batches of pageSize items: Ocean's own cost of this resync with a free API."""
+    pages = fan_out_memory_pages(job.parents, job.children, job.page_size)
+    return await timed_resync(job, connection(job, FAN_OUT_SETTINGS), fan_out_app_config(), pages)

@@ -21,6 +21,7 @@ NEEDS = {
     "d": ("memory",),
     "e": ("memory",),
     "fan-out": ("fan_out",),
+    "16-fan-out": ("fan_out",),
     "16-latency": ("defaults",),
     "16-0ms": ("defaults",),
     "16-past-end": ("defaults",),
@@ -38,6 +39,7 @@ LABELS = {
     "fan_out_httpx_concurrent": "plain httpx, N in flight",
     "fan_out_ours": "ours: fan_out.FanOut engine",
     "resync_fan_out": "Ocean resync, path_parameters",
+    "resync_fan_out_memory": "Ocean resync, the same from memory",
 }
 
 
@@ -253,6 +255,9 @@ def _fan_out(t: _Targets, s: Sizes) -> None:
             f"(close to {s.concurrency}x: at least 0.7 of it)"
         )
         t.add("fan-out", text, ratio, 0.7 * s.concurrency, False)
+    ratio = _div(t.secs(key.format("resync_fan_out")), t.secs(key.format("resync_fan_out_memory")))
+    text = f"{s.parents} parents @{s.fan_out_latency_ms:g}ms: resync / the same from memory"
+    t.add("16-fan-out", text, ratio, 1.3, True)
 
 
 def _documented(t: _Targets, s: Sizes) -> None:

@@ -6,7 +6,8 @@ pipeline  full resyncs through Ocean's harness: page at 0 ms and at --pipeline-l
           cursor at --pipeline-latency-ms, the cursor fetch chain alone, and from memory
 memory    peak RSS at --rss-small-items (vs the styles group's --items), the import floor,
           and one --huge-mb top-level array (ours, and plain httpx streaming it)
-fan_out   --parents x 1 page of children at --fan-out-latency-ms: sequential vs concurrent
+fan_out   --parents x 1 page of children at --fan-out-latency-ms: sequential vs concurrent,
+          and the Ocean resync vs the same resync fed from memory
 defaults  the configuration people write (issue 16): page style, hasMorePath, no totalPath,
           no parallelPages, an API that states no total: resyncs of --pipeline-items at 0 ms
           and --pipeline-latency-ms, the fetch chain alone at --pipeline-latency-ms, and
@@ -48,7 +49,7 @@ class Sizes:
     pipeline_latency_ms: float = 200.0
     rss_small_items: int = 10_000
     huge_mb: float = 300.0
-    parents: int = 1000
+    parents: int = 2000  # issue 16 part 3
     children: int = 5
     fan_out_latency_ms: float = 20.0
     batch_items: int = 5000
@@ -147,8 +148,10 @@ def build(sizes: Sizes, groups: tuple[str, ...], supported: set[str]) -> list[Me
             "fan_out_httpx_concurrent",
             "fan_out_ours",
             "resync_fan_out",
+            "resync_fan_out_memory",  # issue 16 part 3: the resync ÷ this ≤ 1.3
         ):
-            add("fan_out", server, mode, "fan_out", items=total)
+            n, per = sizes.parents, sizes.children
+            add("fan_out", server, mode, "fan_out", items=total, parents=n, children=per)
     if "defaults" in groups:
         _documented(sizes, add)
     if "batches" in groups:

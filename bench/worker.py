@@ -45,7 +45,7 @@ COUNTED: dict[str, Counted] = {
     "fan_out_httpx_seq": partial(fetch_runs.fan_out_plain, concurrent=False),
     "fan_out_httpx_concurrent": partial(fetch_runs.fan_out_plain, concurrent=True),
 }
-TIMED = ("resync", "resync_memory", "resync_fan_out")
+TIMED = ("resync", "resync_memory", "resync_fan_out", "resync_fan_out_memory")
 MODES = (*COUNTED, *TIMED)
 
 
@@ -56,6 +56,7 @@ def _timed(mode: str) -> Timed:
         "resync": pipeline.resync,
         "resync_memory": pipeline.resync_from_memory,
         "resync_fan_out": pipeline.resync_fan_out,
+        "resync_fan_out_memory": pipeline.resync_fan_out_from_memory,
     }[mode]
 
 

@@ -18,13 +18,14 @@ import asyncio
 import contextlib
 from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
 from loguru import logger
 
 from client import ApiClient
+from connection.settings import ConnectionSettings
 from core.errors import FetchError, PaginationError
 from fanout.discovery import Discovery, DiscoveryCache, discover, with_context
 from fanout.plan import Binding, FanOutPlan
@@ -47,11 +48,19 @@ class FanOutStats:
 
 
 class FanOut:
-    """One run of a templated kind."""
+    """One run of a templated kind. `connection`: the installation's settings, from which a
+    child call's pagination is read when the resource has none of its own (see
+    `one_page_at_a_time`)."""
 
     def __init__(
-        self, client: ApiClient, plan: FanOutPlan, cache: DiscoveryCache, limit: int
+        self,
+        client: ApiClient,
+        plan: FanOutPlan,
+        cache: DiscoveryCache,
+        limit: int,
+        connection: ConnectionSettings | None = None,
     ) -> None:
+        plan = one_page_at_a_time(plan, connection)
         self.client, self.plan, self.cache, self.limit = client, plan, cache, limit
         self.stats = FanOutStats()
         self._shared_calls: dict[str, asyncio.Future[list[str]]] = {}
@@ -185,6 +194,22 @@ class FanOut:
             logger.warning(f"{line}; skipped as 'no children' per selector.skip_statuses: {counts}")
         else:
             logger.info(line)
+
+
+def one_page_at_a_time(plan: FanOutPlan, connection: ConnectionSettings | None) -> FanOutPlan:
+    """The plan with its child calls fetching one page at a time under `parallelPages: auto`.
+
+    `limit` child calls already run at once and fill `maxConcurrentRequests`, so a child's own
+    page window (fetching/page_window.py) could only queue behind the other children — no
+    faster — while each window past a child's end costs requests: a child list of one full page
+    and no stop flag takes 3 requests instead of 2, on every parent. A number set for
+    `parallelPages` (the connection's, or the resource's `selector.pagination`) still applies:
+    the setting for a few parents with long child lists. Discovery calls are not changed."""
+    paging = plan.child.pagination or connection
+    if paging is None or paging.parallel_pages != "auto":
+        return plan
+    sequential = paging.model_copy(update={"parallel_pages": 1})
+    return replace(plan, child=replace(plan.child, pagination=sequential))
 
 
 async def _product(

@@ -166,7 +166,8 @@ async def test_example_syncs_every_item_through_its_fake(name: str, api: FakeApi
         and request.path != expected.login_path
     ]
     assert unauthenticated == []
-    assert len(api.received) == expected.requests
+    made = len(api.received)
+    assert expected.requests <= made <= expected.requests + expected.past_the_end
 
 
 @pytest.mark.parametrize("name", NAMES)

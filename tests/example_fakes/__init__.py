@@ -22,6 +22,9 @@ class Expected:
     auth_header: str  # lower-case header name
     auth_value: str  # its exact value, as the API documents it
     requests: int  # every request the example should make: pages, plus any documented probe
+    # Requests that parallel pages may send past the end, depending on which response comes
+    # first: at most maxConcurrentRequests - 1 per offset/page endpoint (docs/performance.md).
+    past_the_end: int = 0
     login_path: str | None = None  # a token endpoint: it checks the client credentials itself
 
 

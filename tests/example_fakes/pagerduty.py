@@ -93,7 +93,8 @@ def install(api: FakeApi) -> Expected:
         auth_header="authorization",
         auth_value=HEADER_VALUE,
         # 14 teams and 205 services at limit=100; "more": false stops. After the full first
-        # services page, parallel pages (the default) ask for pages 2 and 3 together, then 4
-        # with page 3's answer still out: one request past the end (window - 1 at most).
-        requests=1 + 3 + 1,
+        # services page, parallel pages (the default) ask ahead: how many requests go past
+        # the last page depends on which answer comes first (window - 1 at most).
+        requests=1 + 3,
+        past_the_end=9,
     )
