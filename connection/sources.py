@@ -92,18 +92,10 @@ def gather_settings(
                 f"{to_camel(key)}: set both as {CONFIG_PREFIX}{key.upper()} and as "
                 f"{SECRETS_PREFIX}{key.upper()}, with different values; keep one"
             )
-        raw[key] = _maybe_map(value) if key in ("pagination", *_OBJECT_NAMES) else value
+        raw[key] = _maybe_map(value) if key in ("pagination", *object_names()) else value
     if problems:
         raise ConfigurationError("Invalid connection settings:\n  - " + "\n  - ".join(problems))
     return raw
-
-
-_OBJECT_NAMES = (
-    "custom_auth_request",
-    "custom_auth_request_template",
-    "custom_auth_response",
-    "custom_headers",
-)
 
 
 def load_from_ocean(
