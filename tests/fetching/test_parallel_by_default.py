@@ -73,8 +73,12 @@ async def test_the_documented_config_goes_parallel_and_stops_on_the_flag(api: Fa
         pages = await fetch(api.url, target(api), **documented())
     assert flat(pages) == ITEMS  # every item once, in page order
     sent = numbers(api)
-    assert sorted(sent) == list(range(1, len(sent) + 1))  # none twice, none skipped
-    wasted = len(sent) - 10  # page 10 says has_more false: pages 11.. are past the end
+    assert len(sent) == len(set(sent))  # none twice
+    assert set(range(1, 11)) <= set(sent)  # none of the real pages skipped
+    # Page 10 says has_more false: pages 11.. are past the end. One cancelled before it
+    # reached the server leaves a gap there, which is fine.
+    wasted = len(sent) - 10
+    assert all(number <= 10 + 5 - 1 for number in sent)
     assert 0 <= wasted <= 5 - 1
     assert 1 < api.peak_in_flight <= 5
     # The finish line counts what was handed to the HTTP client: one cancelled there before it
