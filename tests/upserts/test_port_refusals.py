@@ -134,3 +134,21 @@ async def test_the_applier_alone_never_lets_a_refused_entity_be_deleted(
 
     assert result.errors == []
     assert deleted(result) == [("team", "gone")]
+
+
+SECRET = "tok-" + "9f8e7d6c5b4a" * 4  # the API token, echoed by Port around the 300th character
+
+
+async def test_port_words_are_masked_before_they_are_shortened(
+    three_apis: dict[str, Any],
+) -> None:
+    echoed = {**PORT_DOWN, "message": "x" * 250 + f" token {SECRET} rejected"}
+    port = RefusingPort(THREE_KINDS, HELD, Refusals({"service": (400, echoed)}))
+    config = {**three_apis, "auth_type": "bearer_token", "api_token": SECRET}
+    result = await resync_against(port, config, THREE_KINDS)
+
+    message = str(result.errors[0])
+    assert "HTTP 400 for 502 entities: internal_error: xxx" in message
+    assert "token [REDACTED] rejected" in message
+    assert SECRET[:6] not in message  # a cut before masking would keep the secret's start
+    assert deleted(result) == []
