@@ -30,7 +30,7 @@ from port_ocean.core.models import Entity
 from port_ocean.exceptions.context import EventContextNotFoundError, ResourceContextNotFoundError
 
 from upserts.answers import Refusal, entity_write, refusals_in
-from upserts.ledger import record_batch
+from upserts.ledger import current_ledger, record_batch
 
 # Port's refusals heard during the running `upsert` (the tasks Ocean spawns inherit it).
 _heard: ContextVar[list[Refusal] | None] = ContextVar("ocean_custom_port_refusals", default=None)
@@ -54,7 +54,9 @@ class RefusalRecordingApplier(HttpEntitiesStateApplier):
         for entity in refused:
             identifier = entity.identifier if isinstance(entity.identifier, str) else ""
             missing.setdefault(str(entity.blueprint), []).append(identifier)
-        record_batch(index, dict(sent), missing, heard)
+        ledger = current_ledger()
+        if ledger is not None:
+            record_batch(ledger, index, dict(sent), missing, heard)
         kept = [
             Entity(identifier=entity.identifier, blueprint=entity.blueprint, icon=None, title=None)
             for entity in refused

@@ -61,6 +61,7 @@ class Ledger:
 
 
 def record_batch(
+    ledger: Ledger,
     index: int,
     sent: dict[str, int],
     refused: dict[str, list[str]],
@@ -72,9 +73,6 @@ def record_batch(
     Per blueprint, the refused count is the larger of the two views: Ocean's (what its
     reconciliation will believe) and Port's answers (which see a refusal Ocean reads as a
     success, e.g. an error answer to a one-by-one upsert after a 413)."""
-    ledger = current_ledger()
-    if ledger is None:
-        return
     answered: Counter[str] = Counter()
     for refusal in heard:
         answered[refusal.blueprint] += refusal.entities
