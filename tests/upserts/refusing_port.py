@@ -23,6 +23,7 @@ from port_ocean.integration_testing import IntegrationTestHarness, InterceptTran
 from port_ocean.integration_testing.port_mock import PortMockResponder
 
 from tests.conftest import ROOT
+from tests.fake_port import FakePort, _Responder
 
 PORT_DOWN = {
     "ok": False,
@@ -42,10 +43,12 @@ class Refusals:
 
 
 class RefusingPort(PortMockResponder):
-    def __init__(self, mapping: dict[str, Any], existing: list[dict[str, Any]], refuse: Refusals):
-        self.refuse = refuse
-        self.requests: list[tuple[str, int]] = []  # (path, status) of each entity write
-        super().__init__(mapping, search_entities_response=existing)
+    refuse = Refusals()
+    requests: list[tuple[str, int]]  # (path, status) of each entity write
+
+    def refusing(self, refuse: Refusals) -> RefusingPort:
+        self.refuse, self.requests = refuse, []
+        return self
 
     def _handle_bulk_upsert(self, request: httpx.Request) -> dict[str, Any]:
         down = self._down(request)
@@ -103,6 +106,27 @@ def _schema_error(index: int, identifier: str, message: str) -> dict[str, Any]:
         "error": "invalid_entity",
         "message": message,
     }
+
+
+def refusing_port(
+    mapping: dict[str, Any], existing: list[dict[str, Any]], refuse: Refusals
+) -> RefusingPort:
+    return RefusingPort(mapping, search_entities_response=existing).refusing(refuse)
+
+
+class RefusingFakePort(FakePort):
+    """`tests/fake_port.FakePort` (Port on loopback, for a real `ocean sail`), refusing."""
+
+    def __init__(
+        self, mapping: dict[str, Any], existing: list[dict[str, Any]], refuse: Refusals
+    ) -> None:
+        super().__init__(mapping, existing=existing)
+        self.responder = _SailResponder(self, mapping, "my-custom-integration", existing)
+        self.responder.refusing(refuse)
+
+
+class _SailResponder(_Responder, RefusingPort):
+    """FakePort's responder (integration, resync state) with this module's refusals."""
 
 
 async def resync_against(

@@ -16,7 +16,7 @@ import pytest
 
 from sample_api.server import FakeApi, Received, Reply
 from tests.ocean_run import entity, mapping, resource
-from tests.upserts.refusing_port import PORT_DOWN, Refusals, RefusingPort, resync_against
+from tests.upserts.refusing_port import PORT_DOWN, Refusals, refusing_port, resync_against
 
 
 def numbered(prefix: str, count: int) -> list[dict[str, Any]]:
@@ -66,7 +66,7 @@ def upserted(result: Any, blueprint: str) -> int:
 async def test_port_refusing_every_upsert_of_a_blueprint_fails_the_resync(
     three_apis: dict[str, Any], search_fails: bool
 ) -> None:
-    port = RefusingPort(THREE_KINDS, HELD, Refusals(SERVICE_DOWN, search_fails=search_fails))
+    port = refusing_port(THREE_KINDS, HELD, Refusals(SERVICE_DOWN, search_fails=search_fails))
     result = await resync_against(port, three_apis, THREE_KINDS)
 
     assert deleted(result) == []  # not the services, nor the other kinds' stale team
@@ -97,7 +97,7 @@ async def test_port_refusing_a_few_entities_for_their_schema_fails_the_resync(
         s: f'Entity "{s}" of blueprint "service" does not match the schema: "tier" must be string'
         for s in ("s7", "s150", "s501")
     }
-    port = RefusingPort(THREE_KINDS, HELD, Refusals(invalid=invalid, search_fails=search_fails))
+    port = refusing_port(THREE_KINDS, HELD, Refusals(invalid=invalid, search_fails=search_fails))
     result = await resync_against(port, three_apis, THREE_KINDS)
 
     assert deleted(result) == []
@@ -111,7 +111,7 @@ async def test_port_refusing_a_few_entities_for_their_schema_fails_the_resync(
 
 
 async def test_nothing_refused_completes_and_deletes_the_stale(three_apis: dict[str, Any]) -> None:
-    port = RefusingPort(THREE_KINDS, HELD, Refusals(search_fails=True))
+    port = refusing_port(THREE_KINDS, HELD, Refusals(search_fails=True))
     result = await resync_against(port, three_apis, THREE_KINDS)
 
     assert result.errors == []
@@ -129,7 +129,7 @@ async def test_the_applier_alone_never_lets_a_refused_entity_be_deleted(
             yield items
 
     monkeypatch.setattr("upserts.check.fail_on_refusals", unchecked)  # main.py imports it anew
-    port = RefusingPort(THREE_KINDS, HELD, Refusals(SERVICE_DOWN, search_fails=True))
+    port = refusing_port(THREE_KINDS, HELD, Refusals(SERVICE_DOWN, search_fails=True))
     result = await resync_against(port, three_apis, THREE_KINDS)
 
     assert result.errors == []
@@ -143,7 +143,7 @@ async def test_port_words_are_masked_before_they_are_shortened(
     three_apis: dict[str, Any],
 ) -> None:
     echoed = {**PORT_DOWN, "message": "x" * 250 + f" token {SECRET} rejected"}
-    port = RefusingPort(THREE_KINDS, HELD, Refusals({"service": (400, echoed)}))
+    port = refusing_port(THREE_KINDS, HELD, Refusals({"service": (400, echoed)}))
     config = {**three_apis, "auth_type": "bearer_token", "api_token": SECRET}
     result = await resync_against(port, config, THREE_KINDS)
 
