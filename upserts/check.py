@@ -38,7 +38,7 @@ async def fail_on_refusals(
     ledger = current_ledger()
     refused = ledger.refused_by(resource.index) if ledger is not None else {}
     if refused:
-        where = f"resource #{resource.index} (kind {resource.resource_config.kind})"
+        where = redact(f"resource #{resource.index} (kind {resource.resource_config.kind})")
         raise PortRefusedError(describe(where, refused, redact))
 
 
