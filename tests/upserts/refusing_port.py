@@ -130,9 +130,13 @@ class _SailResponder(_Responder, RefusingPort):
 
 
 async def resync_against(
-    port: RefusingPort, config: dict[str, Any], mapping: dict[str, Any]
-) -> ResyncResult:
-    """One resync of the real Ocean app, with `port` as Port (as `tests/ocean_run.run_resync`)."""
+    port: RefusingPort,
+    config: dict[str, Any],
+    mapping: dict[str, Any],
+    then: Refusals | None = None,
+) -> list[ResyncResult]:
+    """Resyncs of one real Ocean app with `port` as Port (as `tests/ocean_run.run_resync`): one,
+    and a second with `then` as Port's refusals when given."""
     harness = IntegrationTestHarness(
         integration_path=str(ROOT),
         port_mapping_config=mapping,
@@ -144,6 +148,10 @@ async def resync_against(
     harness.port_mock = port  # read by start() (the Port client's transport) and the result
     await harness.start()
     try:
-        return await harness.trigger_resync()
+        results = [await harness.trigger_resync()]
+        if then is not None:
+            port.refuse = then
+            results.append(await harness.trigger_resync())
+        return results
     finally:
         await harness.shutdown()

@@ -67,7 +67,7 @@ async def test_port_refusing_every_upsert_of_a_blueprint_fails_the_resync(
     three_apis: dict[str, Any], search_fails: bool
 ) -> None:
     port = refusing_port(THREE_KINDS, HELD, Refusals(SERVICE_DOWN, search_fails=search_fails))
-    result = await resync_against(port, three_apis, THREE_KINDS)
+    (result,) = await resync_against(port, three_apis, THREE_KINDS)
 
     assert deleted(result) == []  # not the services, nor the other kinds' stale team
     assert len(result.errors) == 1
@@ -98,7 +98,7 @@ async def test_port_refusing_a_few_entities_for_their_schema_fails_the_resync(
         for s in ("s7", "s150", "s501")
     }
     port = refusing_port(THREE_KINDS, HELD, Refusals(invalid=invalid, search_fails=search_fails))
-    result = await resync_against(port, three_apis, THREE_KINDS)
+    (result,) = await resync_against(port, three_apis, THREE_KINDS)
 
     assert deleted(result) == []
     message = str(result.errors[0])
@@ -112,7 +112,7 @@ async def test_port_refusing_a_few_entities_for_their_schema_fails_the_resync(
 
 async def test_nothing_refused_completes_and_deletes_the_stale(three_apis: dict[str, Any]) -> None:
     port = refusing_port(THREE_KINDS, HELD, Refusals(search_fails=True))
-    result = await resync_against(port, three_apis, THREE_KINDS)
+    (result,) = await resync_against(port, three_apis, THREE_KINDS)
 
     assert result.errors == []
     assert deleted(result) == [("team", "gone")]
@@ -130,7 +130,7 @@ async def test_the_applier_alone_never_lets_a_refused_entity_be_deleted(
 
     monkeypatch.setattr("upserts.check.fail_on_refusals", unchecked)  # main.py imports it anew
     port = refusing_port(THREE_KINDS, HELD, Refusals(SERVICE_DOWN, search_fails=True))
-    result = await resync_against(port, three_apis, THREE_KINDS)
+    (result,) = await resync_against(port, three_apis, THREE_KINDS)
 
     assert result.errors == []
     assert deleted(result) == [("team", "gone")]
@@ -145,10 +145,22 @@ async def test_port_words_are_masked_before_they_are_shortened(
     echoed = {**PORT_DOWN, "message": "x" * 250 + f" token {SECRET} rejected"}
     port = refusing_port(THREE_KINDS, HELD, Refusals({"service": (400, echoed)}))
     config = {**three_apis, "auth_type": "bearer_token", "api_token": SECRET}
-    result = await resync_against(port, config, THREE_KINDS)
+    (result,) = await resync_against(port, config, THREE_KINDS)
 
     message = str(result.errors[0])
     assert "HTTP 400 for 502 entities: internal_error: xxx" in message
     assert "token [REDACTED] rejected" in message
     assert SECRET[:6] not in message  # a cut before masking would keep the secret's start
     assert deleted(result) == []
+
+
+async def test_the_next_resync_starts_with_a_clean_record(three_apis: dict[str, Any]) -> None:
+    """Refusals belong to their resync: once Port takes the entities again, the next one
+    completes (and deletes the stale team)."""
+    port = refusing_port(THREE_KINDS, HELD, Refusals(SERVICE_DOWN, search_fails=True))
+    failed, recovered = await resync_against(port, three_apis, THREE_KINDS, then=Refusals())
+
+    assert "502 of the 502 entities" in str(failed.errors[0]) and deleted(failed) == []
+    assert recovered.errors == []
+    assert deleted(recovered) == [("team", "gone")]
+    assert upserted(recovered, "service") == 502
