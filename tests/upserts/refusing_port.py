@@ -8,7 +8,8 @@ answers changed, as Port's API reference states them
   identifiers that violate the blueprint's schema, 207 Multi-Status listing them in `errors`
   (`identifier`, `index`, `statusCode`, `error`, `message`) beside the written `entities`;
 - `POST /v1/blueprints/{bp}/entities` (one entity, Ocean's retry of refused ones): the same;
-- `POST /v1/entities/search` (Ocean's per-batch comparison): optionally a 500.
+- `POST /v1/entities/search` (Ocean's per-batch comparison): optionally a 500;
+- optionally 413 to every bulk request of a blueprint (Ocean then sends its entities one by one).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ PORT_DOWN = {
     "error": "internal_error",
     "message": "An internal error occurred while writing entities, try again later",
 }
+# "Request body is too large (limit is 1MiB)", as the API reference words its 413.
+TOO_LARGE = {"ok": False, "error": "payload_too_large", "message": "Request body is too large"}
 _BLUEPRINT = re.compile(r"/v1/blueprints/(?P<blueprint>[^/]+)/entities")
 
 
@@ -40,6 +43,7 @@ class Refusals:
     down: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     invalid: dict[str, str] = field(default_factory=dict)  # identifier → schema message
     search_fails: bool = False
+    too_large: set[str] = field(default_factory=set)  # blueprints whose bulk requests get 413
 
 
 class RefusingPort(PortMockResponder):
@@ -51,6 +55,10 @@ class RefusingPort(PortMockResponder):
         return self
 
     def _handle_bulk_upsert(self, request: httpx.Request) -> dict[str, Any]:
+        match = _BLUEPRINT.search(request.url.path)
+        if match and match["blueprint"] in self.refuse.too_large:
+            self.requests.append((request.url.path, 413))
+            return {"status_code": 413, "json": TOO_LARGE}
         down = self._down(request)
         if down is not None:
             return down

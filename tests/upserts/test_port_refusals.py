@@ -164,3 +164,19 @@ async def test_the_next_resync_starts_with_a_clean_record(three_apis: dict[str, 
     assert recovered.errors == []
     assert deleted(recovered) == [("team", "gone")]
     assert upserted(recovered, "service") == 502
+
+
+async def test_error_answers_ocean_reads_as_accepted_still_fail_the_resync(
+    three_apis: dict[str, Any],
+) -> None:
+    """After a 413, Ocean sends each entity alone and takes an error answer without an entity
+    in it as a success: only Port's answers tell that none was written."""
+    refuse = Refusals(SERVICE_DOWN, too_large={"service"})
+    port = refusing_port(THREE_KINDS, HELD, refuse)
+    (result,) = await resync_against(port, three_apis, THREE_KINDS)
+
+    assert {status for path, status in port.requests if "/service/" in path} == {413, 500}
+    message = str(result.errors[0])
+    assert "502 of the 502 entities of blueprint 'service' sent to Port;" in message
+    assert "HTTP 500 for 502 entities: internal_error: An internal error" in message
+    assert deleted(result) == []
