@@ -23,9 +23,7 @@ from loguru import logger
 from port_ocean.clients.port.types import UserAgentType
 from port_ocean.context.event import EventType, event
 from port_ocean.context.resource import resource
-from port_ocean.core.handlers.entities_state_applier.port.applier import (
-    HttpEntitiesStateApplier,
-)
+from port_ocean.core.handlers import HttpEntitiesStateApplier
 from port_ocean.core.models import Entity
 from port_ocean.exceptions.context import EventContextNotFoundError, ResourceContextNotFoundError
 
