@@ -180,3 +180,15 @@ async def test_error_answers_ocean_reads_as_accepted_still_fail_the_resync(
     assert "502 of the 502 entities of blueprint 'service' sent to Port;" in message
     assert "HTTP 500 for 502 entities: internal_error: An internal error" in message
     assert deleted(result) == []
+
+
+async def test_a_first_install_that_port_refuses_does_not_say_completed(
+    three_apis: dict[str, Any],
+) -> None:
+    """Nothing in Port yet, so nothing to delete; but Port holds none of the services, and the
+    resync must say so rather than "completed"."""
+    port = refusing_port(THREE_KINDS, [], Refusals(SERVICE_DOWN))
+    (result,) = await resync_against(port, three_apis, THREE_KINDS)
+
+    assert "502 of the 502 entities of blueprint 'service' sent to Port" in str(result.errors[0])
+    assert (upserted(result, "team"), upserted(result, "service")) == (100, 0)
