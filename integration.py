@@ -42,6 +42,7 @@ from mapping.path_parameters import (
 from mapping.request_body import check_body, evaluate_body
 from responses.data_path import check_data_path
 from selection.precise_jq import compile_jq
+from upserts.applier import RefusalRecordingApplier
 
 # Ocean imports this module before it builds its config model from the environment: an object
 # setting that Port's Helm chart wrote into its ConfigMap as Go map text (`--set-json
@@ -352,5 +353,7 @@ class EndpointPortAppConfig(PortAppConfig):
 
 
 class OceanCustomIntegration(BaseIntegration):
+    EntitiesStateApplierClass = RefusalRecordingApplier  # records what Port refused (upserts/)
+
     class AppConfigHandlerClass(APIPortAppConfig):
         CONFIG_CLASS = EndpointPortAppConfig

@@ -22,6 +22,7 @@ from integration import EndpointResourceConfig
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
 from resync.scope import discovery_cache, forget_discoveries
+from upserts.check import fail_on_refusals
 
 # Parsed at import, which Ocean does at start-up: invalid settings stop the integration there,
 # with a message naming the key, before any resync can run.
@@ -67,7 +68,9 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         pages = read_ahead(api_client().iter_items(endpoint))
     from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
 
-    async for items in guard_shrink(pages, SETTINGS):
+    # Port refused entities of this kind: fail it after its last batch (upserts/check.py),
+    # before the shrink guard judges counts that assume Port took them.
+    async for items in guard_shrink(fail_on_refusals(pages, REDACT), SETTINGS):
         yield items
 
 

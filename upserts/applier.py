@@ -1,0 +1,115 @@
+"""The entity-state applier the integration class sets (`EntitiesStateApplierClass`): Ocean's
+own, recording what Port refused.
+
+Every batch Ocean upserts in a resync goes through `upsert` — after its comparison search, and in
+the fallback it takes when that search fails — which answers with the entities Port accepted.
+Ocean continues past the rest; in the fallback its reconciliation then deletes them as gone.
+This applier records, for the running resource, how many entities of each blueprint Port
+refused (Ocean's answer) and what Port said (Port's answers, heard through an httpx response
+hook on Ocean's Port client while this upsert runs). `check.py` fails the resource on it.
+
+It also hands the refused entities back with the accepted ones (reduced to blueprint and
+identifier, as Ocean reduces the accepted ones), so that no reconciliation that runs after them
+deletes them, whatever else fails: a refused entity is never "gone".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextvars import ContextVar
+
+import httpx
+from loguru import logger
+from port_ocean.clients.port.types import UserAgentType
+from port_ocean.context.event import EventType, event
+from port_ocean.context.resource import resource
+from port_ocean.core.handlers import HttpEntitiesStateApplier
+from port_ocean.core.models import Entity
+from port_ocean.exceptions.context import EventContextNotFoundError, ResourceContextNotFoundError
+
+from upserts.answers import Refusal, entity_write, refusals_in
+from upserts.ledger import current_ledger, record_batch
+
+# Port's refusals heard during the running `upsert` (the tasks Ocean spawns inherit it).
+_heard: ContextVar[list[Refusal] | None] = ContextVar("ocean_custom_port_refusals", default=None)
+
+
+class RefusalRecordingApplier(HttpEntitiesStateApplier):
+    async def upsert(self, entities: list[Entity], user_agent_type: UserAgentType) -> list[Entity]:
+        index = _resync_resource_index()
+        if index is None or not entities:
+            return await super().upsert(entities, user_agent_type)
+        _listen(self.context.port_client.client)
+        heard: list[Refusal] = []
+        token = _heard.set(heard)
+        try:
+            accepted = await super().upsert(entities, user_agent_type)
+        finally:
+            _heard.reset(token)
+        refused = _not_accepted(entities, accepted)
+        sent = Counter(str(entity.blueprint) for entity in entities)
+        missing: dict[str, list[str]] = {}
+        for entity in refused:
+            identifier = entity.identifier if isinstance(entity.identifier, str) else ""
+            missing.setdefault(str(entity.blueprint), []).append(identifier)
+        ledger = current_ledger()
+        if ledger is not None:
+            record_batch(ledger, index, dict(sent), missing, heard)
+        kept = [
+            Entity(identifier=entity.identifier, blueprint=entity.blueprint, icon=None, title=None)
+            for entity in refused
+            if isinstance(entity.identifier, str)  # a search identifier: Port's is unknown
+        ]
+        return [*accepted, *kept]
+
+
+def _not_accepted(entities: list[Entity], accepted: list[Entity]) -> list[Entity]:
+    """The entities Ocean did not get back as accepted. Accepted ones come back under their
+    (blueprint, identifier); one with a search identifier comes back under the identifier Port
+    resolved, so those are matched by count per blueprint."""
+    keys = Counter(
+        (str(e.blueprint), e.identifier) for e in accepted if isinstance(e.identifier, str)
+    )
+    refused: list[Entity] = []
+    searched: dict[str, list[Entity]] = {}
+    for entity in entities:
+        key = (str(entity.blueprint), entity.identifier)
+        if not isinstance(entity.identifier, str):
+            searched.setdefault(key[0], []).append(entity)
+        elif keys[key] > 0:
+            keys[key] -= 1
+        else:
+            refused.append(entity)
+    for blueprint, waiting in searched.items():
+        resolved = sum(n for (bp, _), n in keys.items() if bp == blueprint)
+        refused.extend(waiting[resolved:])
+    return refused
+
+
+def _resync_resource_index() -> int | None:
+    """The running resource's index in a full resync; None elsewhere (live events, probes)."""
+    try:
+        if event.event_type != EventType.RESYNC:
+            return None
+        return resource.index
+    except (EventContextNotFoundError, ResourceContextNotFoundError):
+        return None
+
+
+def _listen(client: httpx.AsyncClient) -> None:
+    """Hear Port's answers on the client Ocean's Port client uses in this context (it may make
+    one per context, so this is checked on every upsert)."""
+    hooks = client.event_hooks["response"]
+    if _hear not in hooks:
+        hooks.append(_hear)
+
+
+async def _hear(response: httpx.Response) -> None:
+    heard = _heard.get()
+    if heard is None or entity_write(response.request) is None:
+        return
+    try:
+        await response.aread()
+        heard.extend(refusals_in(response))
+    except Exception as error:  # noqa: BLE001  never break Ocean's request over words we quote
+        logger.debug(f"Could not read Port's answer to an entity upsert: {type(error).__name__}")
