@@ -23,10 +23,12 @@ request gives the same body).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import anyio
 import httpx
 
 from core.errors import ResponseTooLargeError
@@ -60,7 +62,7 @@ class DeadlineTransport(httpx.AsyncBaseTransport):
         budget = _Budget(self._limits, streamed)
         started = time.monotonic()
         try:
-            async with asyncio.timeout(self._limits.timeout):
+            with anyio.fail_after(self._limits.timeout):
                 response = await self._inner.handle_async_request(request)
         except TimeoutError:
             raise DeadlineExceeded(budget.late("no response headers"), request=request) from None
@@ -130,16 +132,16 @@ class _BoundedStream(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         assert isinstance(self._stream, httpx.AsyncByteStream)
         chunks = aiter(self._stream)
+        next_chunk = _in_own_task if self._budget.streamed else _in_this_task
         while True:
             started = time.monotonic()
             try:
-                async with asyncio.timeout(max(self._budget.seconds_left, 0)):
-                    chunk = await anext(chunks, None)
+                chunk = await next_chunk(chunks, max(self._budget.seconds_left, 0))
+            except StopAsyncIteration:
+                return
             except TimeoutError:
                 message = self._budget.late("the body did not end")
                 raise DeadlineExceeded(message, request=self._request) from None
-            if chunk is None:
-                return
             self._budget.spend(time.monotonic() - started, len(chunk))
             if self._budget.received > self._budget.max_bytes:
                 raise self._budget.too_large()
@@ -148,3 +150,30 @@ class _BoundedStream(httpx.AsyncByteStream):
     async def aclose(self) -> None:
         if isinstance(self._stream, httpx.AsyncByteStream):
             await self._stream.aclose()
+
+
+async def _in_this_task(chunks: AsyncIterator[bytes], seconds: float) -> bytes:
+    # Not anext(chunks, None): its wrapper does not pass the cancellation on into the
+    # generator, which then stays suspended mid-read.
+    with anyio.fail_after(seconds):
+        return await chunks.__anext__()
+
+
+async def _in_own_task(chunks: AsyncIterator[bytes], seconds: float) -> bytes:
+    """The next chunk of a streamed body, read in a task of its own: the streamed body's reader
+    (ijson's C parser) awaits through an awaitable that does not pass a cancellation on, so
+    the deadline cancels this task rather than the caller's."""
+    read = asyncio.ensure_future(chunks.__anext__())
+    timed_out = False
+    try:
+        done, _ = await asyncio.wait({read}, timeout=seconds)
+        timed_out = not done
+    finally:  # timed out, or the caller was cancelled: the read ends with it
+        if not read.done():
+            read.cancel()
+            await asyncio.wait({read})  # the generator closes its connection
+    if timed_out:
+        with contextlib.suppress(BaseException):
+            read.exception()  # retrieved: not "never retrieved" in the log
+        raise TimeoutError
+    return read.result()
