@@ -96,7 +96,7 @@ class _Budget:
         timeout = f"timeout={self._limits.timeout:g}s"
         if self.streamed and self.received >= SEGMENT_BYTES:
             return (
-                f"the streamed body stalled: the next {SEGMENT_BYTES // MIB} MiB did not arrive "
+                f"the streamed body stalled: the next {_size(SEGMENT_BYTES)} did not arrive "
                 f"within {timeout} of waiting ({self.received} bytes received)"
             )
         received = f"{self.received} bytes received"
@@ -177,3 +177,7 @@ async def _in_own_task(chunks: AsyncIterator[bytes], seconds: float) -> bytes:
             read.exception()  # retrieved: not "never retrieved" in the log
         raise TimeoutError
     return read.result()
+
+
+def _size(count: int) -> str:
+    return f"{count // MIB} MiB" if count >= MIB else f"{count // 1024} KiB"
