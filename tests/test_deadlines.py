@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from core.errors import FetchError
-from tests.client_kit import SECRET, api_client, collect, endpoint
+from sample_api.server import FakeApi
+from tests.client_kit import ITEMS, SECRET, api_client, collect, endpoint, fetch, offset_route
 from tests.ocean_run import entity, mapping, resource, run_resync
 from tests.slow_body_server import SlowBodyServer, endless_array, trickle
 from transport import deadline, stream_head
@@ -138,3 +139,21 @@ async def test_a_streamed_body_that_stalls_after_its_head_fails_naming_timeout(
     message = str(failure.value)
     assert "streamed body stalled" in message and "timeout=1s" in message
     assert "GET http://127.0.0.1" in message and "(page 1)" in message
+
+
+async def test_waiting_for_a_request_turn_does_not_count_against_timeout(api: FakeApi) -> None:
+    """`requestsPerSecond: 2` spaces four page requests 0.5 s apart, with parallel pages queued
+    behind the limiter: the wait for a turn is ours, not the API's, so `timeout: 0.3` (shorter
+    than that wait, longer than any answer) fails nothing."""
+    api.route("GET", "/items", offset_route(ITEMS))
+    started = time.monotonic()
+    pages = await fetch(
+        api.url,
+        pagination_type="offset",
+        page_size="2",
+        timeout="0.3",
+        requests_per_second="2",
+        max_retries="0",  # a timed-out attempt would fail the run, not be ridden out
+    )
+    assert time.monotonic() - started >= 1.4  # the limiter did hold requests back
+    assert [item for page in pages for item in page] == ITEMS
