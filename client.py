@@ -240,7 +240,8 @@ def _named(error: PaginationError, endpoint: Endpoint, run: EndpointRun) -> Pagi
 def _on_page(error: FetchError, endpoint: Endpoint, number: int) -> FetchError:
     """A deadline or size error with the endpoint and page it is about (its message holds the
     request's URL, redacted, and the setting)."""
-    return type(error)(f"[{endpoint.kind}] page {number}: {error}", status_code=error.status_code)
+    text = str(error).removeprefix(f"[{endpoint.kind}] ")  # named once
+    return type(error)(f"[{endpoint.kind}] page {number}: {text}", status_code=error.status_code)
 
 
 def _progress(
