@@ -232,12 +232,7 @@ class _Reader:
 
     async def read(self, size: int) -> bytes:
         if not self._buffer:
-            # Not anext(chunks, b""): its wrapper does not pass a cancellation (a deadline,
-            # transport/deadline.py) on into the body's generator, which then stays mid-read.
-            try:
-                self._buffer = await self._chunks.__anext__()
-            except StopAsyncIteration:
-                self._buffer = b""
+            self._buffer = await anext(self._chunks, b"")
         data, self._buffer = self._buffer[:size], self._buffer[size:]
         if self._head is not None:
             self._head += data

@@ -153,8 +153,8 @@ class _BoundedStream(httpx.AsyncByteStream):
 
 
 async def _in_this_task(chunks: AsyncIterator[bytes], seconds: float) -> bytes:
-    # Not anext(chunks, None): its wrapper does not pass the cancellation on into the
-    # generator, which then stays suspended mid-read.
+    """The next chunk of a body read whole (by the retry layer, in this task): httpcore's reads
+    use anyio's cancel scopes, and so does this deadline."""
     with anyio.fail_after(seconds):
         return await chunks.__anext__()
 
