@@ -68,11 +68,14 @@ async def test_a_body_trickled_a_byte_at_a_time_times_out_and_is_retried() -> No
 
 
 @pytest.mark.timeout(40)
-async def test_a_json_array_that_never_ends_fails_at_max_response_mb() -> None:
+@pytest.mark.parametrize("seeded", [STALE, []], ids=["seeded", "first-install"])
+async def test_a_json_array_that_never_ends_fails_at_max_response_mb(
+    seeded: list[dict[str, Any]],
+) -> None:
     item = json.dumps({"id": 1, "name": "x" * 80}).encode()
     with SlowBodyServer(lambda _q: endless_array(item), max_seconds=10, max_bytes=8 << 20) as api:
         config = settings(api, pagination_type="page", page_size="100", max_response_mb="1")
-        result = await run_resync(config, mapping(resource("/items")), STALE)
+        result = await run_resync(config, mapping(resource("/items")), seeded)
     message = assert_failed_safely(result)
     assert "maxResponseMb=1 (1048576 bytes)" in message and "read whole" in message
     assert "[/items] page 1" in message and "GET http://127.0.0.1" in message
