@@ -19,7 +19,13 @@ from loguru import logger
 
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
-from core.errors import PaginationError, ResponseFormatError
+from core.errors import (
+    FetchError,
+    PaginationError,
+    RequestTimeoutError,
+    ResponseFormatError,
+    ResponseTooLargeError,
+)
 from core.redaction import Redactor
 from fetching.endpoint_run import EndpointRun
 from fetching.page_window import PageWindow, Progress
@@ -87,7 +93,10 @@ class ApiClient:
             while isinstance(step, NextPage):
                 request, url = window.request(step)
                 guard.check_request(self._redact(url))
-                response = await window.fetch(request)
+                try:
+                    response = await window.fetch(request)
+                except (RequestTimeoutError, ResponseTooLargeError) as error:
+                    raise _on_page(error, endpoint, run.pages + 1) from error
                 page = (response, run.pages + 1)
                 body, items = self._page(page, endpoint, completeness, whole_reason)
                 guard.check_page(response.content, len(items))
@@ -146,11 +155,15 @@ class ApiClient:
         run = self._start(endpoint, quiet)
         paginator = build_paginator(self._pagination_settings(endpoint))
         request = self._sender.build(endpoint, paginator.first(), run.stats, stream=True)
-        response = await self._sender.send(request, endpoint)
+        try:
+            response = await self._sender.send(request, endpoint)
+        except (RequestTimeoutError, ResponseTooLargeError) as error:
+            raise _on_page(error, endpoint, 1) from error
         restart: NotStreamable | None = None
         try:
             where = f"{self._sender.describe(request, endpoint)} (page 1)"
             stream = ItemStream(response, endpoint.data_path, where, self._redact)
+            stream.max_whole_bytes = int(self._settings.max_response_mb * 2**20)
             whole: list[Any] = []  # the body, when it was short enough to be read whole
 
             def read_whole(content: bytes) -> Any:
@@ -222,6 +235,13 @@ class ApiClient:
 def _named(error: PaginationError, endpoint: Endpoint, run: EndpointRun) -> PaginationError:
     """A paginator's or guard's error with the endpoint and page it is about."""
     return type(error)(f"[{endpoint.kind}] {endpoint.method} {run.url} (page {run.pages}): {error}")
+
+
+def _on_page(error: FetchError, endpoint: Endpoint, number: int) -> FetchError:
+    """A deadline or size error with the endpoint and page it is about (its message holds the
+    request's URL, redacted, and the setting)."""
+    text = str(error).removeprefix(f"[{endpoint.kind}] ")  # named once
+    return type(error)(f"[{endpoint.kind}] page {number}: {text}", status_code=error.status_code)
 
 
 def _progress(

@@ -23,6 +23,7 @@ from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError, PaginationError
 from responses.completeness import read_total
 from responses.link_header import find_link as find_link  # re-exported
+from responses.link_header import find_link_entry
 from responses.pagination_guard import PaginationGuard as PaginationGuard  # re-exported
 from responses.pagination_signals import (
     DEFAULT_CURSOR_PATHS,
@@ -83,7 +84,8 @@ class Paginator:
         return NextPage(self._size_params(explicit_only=True))
 
     def next(self, page: Page) -> NextPage | Done:
-        link = find_link(page.headers, "next")
+        entry = find_link_entry(page.headers, "next")
+        link = None if entry is None or entry.says_no_results else entry.target
         if signal := more_pages_signal(page.body, link, page.item_count):
             raise PaginationError(
                 f"paginationType is none, but the response says more pages exist ({signal}): "
@@ -337,19 +339,24 @@ class HeaderLinkPaginator(Paginator):
     """Follows the RFC 8288 `Link` header entry whose rel is `headerLinkRel` (default next).
 
     `Link: <https://api.example.com/items?page=2>; rel="next", <...>; rel="last"`
+
+    An entry with `results="false"` ends the list (Sentry sends its next link on every page,
+    the last one included, and says there whether it leads anywhere).
     """
 
     def next(self, page: Page) -> NextPage | Done:
         self._seen_page(page)
         if stop := self._flag_stop(page):
             return stop
-        link = find_link(page.headers, self.settings.header_link_rel)
-        if link is None:
-            rel = self.settings.header_link_rel
-            return self._no_next(
-                f"no Link header with rel={rel!r}", f"Link header with rel={rel!r} (headerLinkRel)"
-            )
-        return NextPage(url=_resolve(page.url, link))
+        rel = self.settings.header_link_rel
+        entry = find_link_entry(page.headers, rel)
+        missing = f"Link header with rel={rel!r} (headerLinkRel)"
+        if entry is None:
+            return self._no_next(f"no Link header with rel={rel!r}", missing)
+        if entry.says_no_results:  # Sentry: the link is always there; this says it is empty
+            reason = f'Link header with rel={rel!r} says results="false"'
+            return self._no_next(reason, f'{missing} with results other than "false"')
+        return NextPage(url=_resolve(page.url, entry.target))
 
 
 PAGINATORS: dict[str, type[Paginator]] = {

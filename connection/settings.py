@@ -128,6 +128,10 @@ class ConnectionSettings(BaseModel):
     parallel_pages: int | Literal["auto"] = "auto"
 
     timeout: float = Field(default=30.0, gt=0)
+    # The most a response read whole may hold, and a streamed one (docs/resilience.md, "Deadlines
+    # and size caps"), in MiB.
+    max_response_mb: float = Field(default=256.0, gt=0)
+    max_streamed_mb: float = Field(default=4096.0, gt=0)
     verify_ssl: bool = True
     max_concurrent_requests: int = Field(default=10, ge=1, le=1000)
     max_retries: int = Field(default=5, ge=0, le=50)

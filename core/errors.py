@@ -57,3 +57,11 @@ class PaginationError(OceanCustomError):
 class PageCapReached(PaginationError):
     """`maxPages` pages fetched with more still announced. A failure in a resync (the rest
     would be deleted); the probe, which caps itself at one page, reads it as "more pages"."""
+
+
+class ResponseTooLargeError(FetchError):
+    """A response body passed `maxResponseMb` (read whole) or `maxStreamedMb` (streamed)."""
+
+
+class RequestTimeoutError(RetriesExhaustedError):
+    """Every attempt of a request ran out of its `timeout` (connect, headers and whole body)."""

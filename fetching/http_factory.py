@@ -10,7 +10,7 @@ from auth.extras import ConnectionExtras
 from auth.factory import build_auth
 from connection.settings import ConnectionSettings
 from core.redaction import Redactor
-from transport.stack import RequestLimiter, RetryPolicy, build_transport
+from transport.stack import BodyLimits, RequestLimiter, RetryPolicy, build_transport
 
 USER_AGENT = "port-ocean-custom/0.1 (+https://github.com/port-labs/ocean)"
 DEFAULT_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -36,6 +36,9 @@ def build_http_client(
         or RequestLimiter(settings.max_concurrent_requests, settings.requests_per_second),
         policy=RetryPolicy(max_retries=settings.max_retries, max_wait=settings.max_retry_wait),
         redact=redact,
+        body_limits=BodyLimits.from_mb(
+            settings.timeout, settings.max_response_mb, settings.max_streamed_mb
+        ),
     )
     auth: httpx.Auth = build_auth(settings, redact)
     if settings.custom_headers or settings.base_query:

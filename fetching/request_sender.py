@@ -23,7 +23,7 @@ from loguru import logger
 from auth.static import origin_of
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
-from core.errors import AuthenticationError, FetchError, ResponseFormatError
+from core.errors import AuthenticationError, FetchError, RequestTimeoutError, ResponseFormatError
 from core.redaction import Redactor, excerpt
 from fetching.page_placement import mark_body_values, place
 from pagination import NextPage
@@ -98,10 +98,11 @@ class RequestSender:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 response = await self._http.send(request, stream=stream)
-            except httpx.TimeoutException as error:
-                raise FetchError(
+            except httpx.TimeoutException as error:  # not retried (a write, or maxRetries 0)
+                raise RequestTimeoutError(
                     f"{self.describe(request, endpoint)} timed out "
-                    f"(timeout={self._settings.timeout:g}s): {type(error).__name__}. "
+                    f"(timeout={self._settings.timeout:g}s, which bounds connecting, the headers "
+                    f"and the whole body): {type(error).__name__}: {self._redact(str(error))}. "
                     "Raise timeout or lower pageSize"
                 ) from None
             except httpx.HTTPError as error:

@@ -30,13 +30,14 @@ class PaginationGuard:
         self._seen_urls: set[bytes] = set()
         self._seen_pages: dict[bytes, int] = {}
         self.pages = 0
+        self._empty_in_a_row = 0  # the last pages that had no items, yet pointed further
 
     def check_request(self, url: str) -> None:
         if self.pages >= self._max_pages:
             raise PageCapReached(
-                f"stopped after maxPages={self._max_pages} pages with more still announced; "
-                "raise maxPages (in the connection settings, or the resource's "
-                "selector.pagination) if the endpoint really is that large"
+                f"stopped after maxPages={self._max_pages} pages with more still announced"
+                f"{self._empty_note()}; raise maxPages (in the connection settings, or the "
+                "resource's selector.pagination) if the endpoint really is that large"
             )
         key = digest(url.encode())
         if key in self._seen_urls:
@@ -46,8 +47,19 @@ class PaginationGuard:
             )
         self._seen_urls.add(key)
 
+    def _empty_note(self) -> str:
+        """An empty page with a new next link is not an end (a filtered scan such as DynamoDB's
+        pages on past empty pages): only the cap ends a run of them, and says so."""
+        if not self._empty_in_a_row:
+            return ""
+        return (
+            f"; the last {self._empty_in_a_row} pages were empty, each pointing to a new next "
+            "page: the API may be handing out cursors with nothing behind them"
+        )
+
     def check_page(self, content: bytes, item_count: int) -> None:
         self.pages += 1
+        self._empty_in_a_row = 0 if item_count else self._empty_in_a_row + 1
         if item_count:
             key = digest(content)
             if (earlier := self._seen_pages.get(key)) is not None:

@@ -32,7 +32,7 @@ from loguru import logger
 
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
-from core.errors import FetchError, ResponseFormatError
+from core.errors import FetchError, ResponseFormatError, ResponseTooLargeError
 from responses.data_path import extract_items, output_items
 
 CHUNK_ITEMS = 1000  # items per chunk handed on (one Ocean batch)
@@ -113,6 +113,7 @@ class ItemStream:
         self._checked = False  # the first element came from an array at exactly the path
         self.yielded = 0
         self.streamed = False  # the body was long enough to be streamed
+        self.max_whole_bytes: int | None = None  # maxResponseMb, for the fall-back whole read
 
     async def chunks(self, decode: Decode) -> AsyncIterator[Items]:
         """`decode` turns a whole body into JSON the way every page is decoded (and raises the
@@ -143,6 +144,8 @@ class ItemStream:
             self._checked = False
         except httpx.HTTPError as error:
             raise self._dropped(error) from None
+        except ResponseTooLargeError as error:  # maxStreamedMb (transport/deadline.py)
+            raise ResponseTooLargeError(f"{self._where}: {error}") from None
         if self._checked:
             if chunk:
                 self.yielded += len(chunk)
@@ -177,9 +180,11 @@ class ItemStream:
 
     async def _read_whole(self, decode: Decode) -> Items:
         try:
-            content = await self._reader.read_all()
+            content = await self._reader.read_all(self.max_whole_bytes)
         except httpx.HTTPError as error:
             raise self._dropped(error) from None
+        except ResponseTooLargeError as error:
+            raise ResponseTooLargeError(f"{self._where}: {error}") from None
         warn_if_large(len(content), self._where, "its items are not an array at data_path")
         return extract_items(decode(content), self._data_path, self._where)
 
@@ -240,11 +245,19 @@ class _Reader:
     def forget(self) -> None:
         self._head = None
 
-    async def read_all(self) -> bytes:
-        """What was read so far and the rest of the body (before `forget` only)."""
+    async def read_all(self, limit: int | None = None) -> bytes:
+        """What was read so far and the rest of the body (before `forget` only); more than
+        `limit` bytes (maxResponseMb) is an error."""
         assert self._head is not None, "forgotten"
         self._head += self._buffer
         self._buffer = b""
         async for chunk in self._chunks:
             self._head += chunk
+            if limit is not None and len(self._head) > limit:
+                raise ResponseTooLargeError(
+                    f"the response body passed maxResponseMb={limit / 2**20:g} ({limit} bytes) "
+                    "while being read whole (its items are not an array at data_path): the "
+                    "resync fails and nothing is deleted. Raise maxResponseMb if the API "
+                    "really sends that much"
+                )
         return bytes(self._head)

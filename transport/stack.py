@@ -1,6 +1,6 @@
-"""The transport stack under the httpx client: retries, then the integration-wide limiter.
+"""The transport stack under the httpx client: retries, the integration-wide limiter, deadlines.
 
-    client (auth flow, timeout) → RetryTransport → LimitedTransport → httpx.AsyncHTTPTransport
+    client (auth flow) → RetryTransport → LimitedTransport → DeadlineTransport → network
 
 Retries sleep outside the limiter, so a request waiting out a `Retry-After` holds no
 concurrency slot, while each retry still counts against `requestsPerSecond`. Ocean's own
@@ -20,7 +20,13 @@ from dataclasses import dataclass
 import httpx
 from loguru import logger
 
-from core.errors import RetriesExhaustedError, RetryWaitTooLongError
+from core.errors import (
+    RequestTimeoutError,
+    ResponseTooLargeError,
+    RetriesExhaustedError,
+    RetryWaitTooLongError,
+)
+from transport.deadline import BodyLimits, DeadlineTransport
 from transport.proxy import EnvironmentProxyTransport
 from transport.rate_limit import LimitedTransport, RequestLimiter
 from transport.retry_after import is_rate_limited, requested_wait
@@ -30,6 +36,7 @@ __all__ = [
     "RETRYABLE",
     "STATS",
     "STREAM",
+    "BodyLimits",
     "LimitedTransport",
     "RequestLimiter",
     "RequestStats",
@@ -107,6 +114,9 @@ class RetryTransport(httpx.AsyncBaseTransport):
                     await response.aread()  # an error body is small, and quoted in the message
                 elif not await read_head(response):
                     return response  # a long body: the caller streams the rest, not retried
+            except ResponseTooLargeError as error:  # the same request sends the same body
+                where = f"{request.method} {self._where(request)}"
+                raise ResponseTooLargeError(f"{where}: {error}") from None
             except httpx.TransportError as error:
                 if not retryable or not self._policy.max_retries or _is_permanent(error):
                     raise
@@ -168,14 +178,19 @@ class RetryTransport(httpx.AsyncBaseTransport):
     def _gave_up_on_error(
         self, request: httpx.Request, error: httpx.TransportError, retries: int
     ) -> RetriesExhaustedError:
-        if isinstance(error, httpx.TimeoutException):
+        timed_out = isinstance(error, httpx.TimeoutException)
+        if timed_out:
             timeout = request.extensions.get("timeout", {}).get("read")
             limit = f"{timeout:g}s" if isinstance(timeout, int | float) else "none"
-            hint = f"every attempt timed out (timeout={limit}): raise timeout or lower pageSize"
+            hint = (
+                f"every attempt timed out (timeout={limit}): raise timeout or lower pageSize "
+                "(timeout bounds each attempt: connecting, the headers and the whole body)"
+            )
         else:
             hint = "check that the API is reachable from the integration (baseUrl, proxy, DNS)"
         detail = self._redact(str(error)) or "no detail"
-        return RetriesExhaustedError(
+        error_class = RequestTimeoutError if timed_out else RetriesExhaustedError
+        return error_class(
             f"{request.method} {self._where(request)} failed {retries + 1} times, last with "
             f"{type(error).__name__}: {detail}; gave up after maxRetries="
             f"{self._policy.max_retries} retries: {hint}"
@@ -209,12 +224,16 @@ def build_transport(
     limiter: RequestLimiter,
     policy: RetryPolicy,
     redact: Callable[[str], str],
+    body_limits: BodyLimits | None = None,
 ) -> httpx.AsyncBaseTransport:
-    """The stack every API request goes through, token and discovery requests included."""
+    """The stack every API request goes through, token and discovery requests included.
+    `body_limits`: each attempt's deadline and body caps (transport/deadline.py); None: none."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
     def network(proxy: str | None) -> httpx.AsyncBaseTransport:
         return httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
 
-    routed = EnvironmentProxyTransport(network)
+    routed: httpx.AsyncBaseTransport = EnvironmentProxyTransport(network)
+    if body_limits is not None:
+        routed = DeadlineTransport(routed, body_limits, STREAM)
     return RetryTransport(LimitedTransport(routed, limiter), policy, redact)
