@@ -25,6 +25,7 @@ from transport.proxy import EnvironmentProxyTransport
 from transport.rate_limit import LimitedTransport, RequestLimiter
 from transport.retry_after import is_rate_limited, requested_wait
 from transport.stream_head import read_head
+from transport.tls import TlsOptions, build_contexts, scoped_network
 
 __all__ = [
     "RETRYABLE",
@@ -209,12 +210,18 @@ def build_transport(
     limiter: RequestLimiter,
     policy: RetryPolicy,
     redact: Callable[[str], str],
+    tls: TlsOptions | None = None,
 ) -> httpx.AsyncBaseTransport:
-    """The stack every API request goes through, token and discovery requests included."""
+    """The stack every API request goes through, token and discovery requests included.
+    `tls`: extra CAs and a client certificate (transport/tls.py); `verify` alone without it."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    contexts = build_contexts(tls or TlsOptions(verify=verify))
 
     def network(proxy: str | None) -> httpx.AsyncBaseTransport:
-        return httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
+        return scoped_network(
+            contexts,
+            lambda context: httpx.AsyncHTTPTransport(verify=context, limits=limits, proxy=proxy),
+        )
 
     routed = EnvironmentProxyTransport(network)
     return RetryTransport(LimitedTransport(routed, limiter), policy, redact)
