@@ -330,7 +330,7 @@ class FakeGitHubApp:
         if claims["exp"] > now + 600 or claims["exp"] - claims["iat"] > 600:
             return "'Expiration time' claim ('exp') is too far in the future"
         if claims["exp"] <= now:
-            return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"
+            return "'Expiration time' claim ('exp') must be a numeric value in the future"
         if str(claims["iss"]) != self.app_id:
             return "Integration not found"
         return None
