@@ -29,10 +29,21 @@ from pathlib import Path
 
 import httpx
 
-from core.errors import ConfigurationError
+from core.errors import ConfigurationError, FetchError
 
 # The directory update-ca-certificates reads local CAs from (Debian, Ubuntu, Alpine).
 LOCAL_CA_DIR = Path("/usr/local/share/ca-certificates")
+# TLS alerts a server sends when it refuses the client's certificate, or its absence.
+CLIENT_CERTIFICATE_ALERTS = (
+    "CERTIFICATE_REQUIRED",
+    "ALERT_BAD_CERTIFICATE",
+    "ALERT_UNKNOWN_CA",
+    "ALERT_CERTIFICATE_UNKNOWN",
+    "ALERT_CERTIFICATE_EXPIRED",
+    "ALERT_ACCESS_DENIED",
+    "ALERT_HANDSHAKE_FAILURE",
+)
+MTLS_SETTINGS = "clientCertificate / clientPrivateKey"
 
 
 @dataclass(frozen=True)
@@ -139,12 +150,82 @@ class OriginTlsTransport(httpx.AsyncBaseTransport):
         await self._other.aclose()
 
 
+class TlsDiagnosis(httpx.AsyncBaseTransport):
+    """Turns a TLS failure into a message naming the setting to fix.
+
+    A refused server certificate or a refused client certificate will be refused again: it
+    raises a FetchError at once (never retried). A connection an HTTPS server closes without
+    an answer is what a TLS 1.3 server does when it refuses the client's certificate (or its
+    absence): that error keeps its type (it is retried as a connection error) and gains a
+    hint naming the settings."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, *, presents_certificate: bool) -> None:
+        self._inner, self._presents = inner, presents_certificate
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await self._inner.handle_async_request(request)
+        except (httpx.TransportError, ssl.SSLError) as error:
+            if request.url.scheme != "https":
+                raise
+            raise self._diagnosed(error, request) from error
+
+    def _diagnosed(self, error: Exception, request: httpx.Request) -> Exception:
+        url = request.url
+        text = " ".join(str(e) for e in _chain(error))
+        where = f"TLS with {url.scheme}://{url.host}:{url.port or 443}"
+        if "CERTIFICATE_VERIFY_FAILED" in text:
+            return FetchError(
+                f"{where} failed: the server's certificate is not trusted ({_reason(text)}). "
+                "Set caCertificate to the PEM of the CA that issued it (with Port's Helm chart, "
+                "selfSignedCertificate works too), keeping verifySsl on"
+            )
+        if any(alert in text for alert in CLIENT_CERTIFICATE_ALERTS):
+            given = (
+                "refused the client certificate"
+                if self._presents
+                else "asked for a client certificate and none is configured for this origin"
+            )
+            return FetchError(
+                f"{where} failed: the server {given} ({_reason(text)}). Check {MTLS_SETTINGS}: "
+                "a certificate issued by a CA the server trusts, with its own key"
+            )
+        if isinstance(error, httpx.ReadError | httpx.RemoteProtocolError):
+            cause = (
+                "it may have refused the client certificate: check"
+                if self._presents
+                else "if it requires a client certificate (mTLS), set"
+            )
+            hint = (
+                f"{error} (the server closed the TLS connection without an answer; {cause} "
+                f"{MTLS_SETTINGS})"
+            )
+            return type(error)(hint.strip(), request=request)
+        return error
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: BaseException | None = error
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__ or seen.__context__
+
+
+def _reason(text: str) -> str:
+    """OpenSSL's reason, e.g. `[SSL: CERTIFICATE_VERIFY_FAILED] ... unable to get local
+    issuer certificate`, without the source location."""
+    return text.split(" (_ssl.c")[0].strip() or "no detail"
+
+
 def scoped_network(
     contexts: TlsContexts, make: Callable[[ssl.SSLContext], httpx.AsyncBaseTransport]
 ) -> httpx.AsyncBaseTransport:
     """One transport from `make`, or two routed by origin when a client certificate is set."""
-    plain = make(contexts.plain)
+    plain = TlsDiagnosis(make(contexts.plain), presents_certificate=False)
     if contexts.with_certificate is None:
         return plain
-    trusted = make(contexts.with_certificate)
+    trusted = TlsDiagnosis(make(contexts.with_certificate), presents_certificate=True)
     return OriginTlsTransport(trusted, plain, contexts.certificate_origins)

@@ -74,6 +74,23 @@ class Pki:
         self.ca_cert = (
             self._builder(subject, subject, self.ca_key)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(self.ca_key.public_key()), critical=False
+            )
             .sign(self.ca_key, hashes.SHA256())
         )
         self.ca_pem = cert_pem(self.ca_cert)
@@ -94,8 +111,23 @@ class Pki:
 
     def issue(self, common_name: str, key: PrivateKey, *, server: bool) -> x509.Certificate:
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-        builder = self._builder(subject, self.ca_cert.subject, key).add_extension(
-            x509.BasicConstraints(ca=False, path_length=None), critical=True
+        builder = (
+            self._builder(subject, self.ca_cert.subject, key)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca_key.public_key()),
+                critical=False,
+            )
+            .add_extension(
+                x509.ExtendedKeyUsage(
+                    [
+                        x509.oid.ExtendedKeyUsageOID.SERVER_AUTH
+                        if server
+                        else x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH
+                    ]
+                ),
+                critical=False,
+            )
         )
         if server:
             builder = builder.add_extension(
