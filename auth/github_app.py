@@ -56,6 +56,7 @@ class GitHubAppAuth(TokenAuth):
         url = join_url(base_url, f"/app/installations/{installation_id}/access_tokens")
         super().__init__([base_url], redact, url, clock=clock)
         self._app_id, self._signer, self._now = app_id, signer, wall_clock
+        self._installation = installation_id
         self._bearer = ""
 
     def login_request(self) -> httpx.Request:
@@ -66,6 +67,18 @@ class GitHubAppAuth(TokenAuth):
             "X-GitHub-Api-Version": API_VERSION,
         }
         return httpx.Request("POST", self.login_url, headers=headers)
+
+    def _check_login_status(self, response: httpx.Response) -> None:
+        if response.status_code == 404:  # GitHub's answer to an unknown installation
+            raise AuthenticationError(
+                f"The installation token request {self._show(self.login_url)} returned 404: "
+                f"GitHub knows no installation {self._installation} of app {self._app_id} "
+                "there. Check githubAppInstallationId (Settings → GitHub Apps → the app → "
+                "Install App; the number in the installation's URL) and baseUrl (GitHub "
+                "Enterprise Server: https://HOST/api/v3)",
+                status_code=404,
+            )
+        super()._check_login_status(response)
 
     def accept_login(self, response: httpx.Response) -> float | None:
         answer = decode_login(response)

@@ -233,3 +233,20 @@ async def test_github_app_with_another_apps_key_fails_and_deletes_nothing(api: F
     message = str(result.errors[0])
     assert "returned 401" in message and "githubAppPrivateKey" in message
     assert len(github.exchanges) == 1 and api.requests_to("/api/users") == []
+
+
+async def test_github_app_unknown_installation_is_named(api: FakeApi) -> None:
+    key = rsa_key()
+    FakeGitHubApp(api, public_pem(key), Tokens(lifetime=60), app_id="1", installation_id="2")
+    config = {
+        "base_url": api.url,
+        "auth_type": "github_app",
+        "github_app_id": "1",
+        "github_app_private_key": key_pem(key),
+        "github_app_installation_id": "3",  # GitHub answers 404 for an unknown installation
+        "max_retries": "0",
+    }
+    result = await run_resync(config, DELETING, STALE)
+    assert result.deleted_entities == []
+    assert "githubAppInstallationId" in str(result.errors[0])
+    assert "returned 404" in str(result.errors[0])
