@@ -15,7 +15,7 @@ from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic.alias_generators import to_camel, to_snake
+from pydantic.alias_generators import to_camel
 
 from connection.auth_config import (
     ClientAuthentication,
@@ -24,8 +24,8 @@ from connection.auth_config import (
     check_auth_endpoint,
 )
 from connection.custom_headers import header_secrets
+from connection.key_auth import KEY_AUTH, KEY_AUTH_NAMES, KeyAuthSettings, gather_key_auth
 from connection.key_auth import SENSITIVE as KEY_AUTH_SENSITIVE
-from connection.key_auth import KeyAuthSettings
 from connection.pagination_keys import (
     PAGINATION_KEYS,
     InvalidPagination,
@@ -71,9 +71,6 @@ SENSITIVE_KEYS = frozenset(
         *KEY_AUTH_SENSITIVE,
     }
 )
-# The flat settings of key-based auth and TLS, gathered into the `key_auth` field.
-KEY_AUTH = "key_auth"
-KEY_AUTH_NAMES = frozenset(KeyAuthSettings.model_fields)
 # Fields filled by the loader, not settable by name (baseUrl's query string is split off it).
 INTERNAL_FIELDS = frozenset({"base_query"})
 # What a value of each basic type may look like, for pydantic's parsing errors.
@@ -151,18 +148,7 @@ class ConnectionSettings(BaseModel):
     requests_per_second: float | None = Field(default=None, gt=0)
     max_deletion_share: float = Field(default=50.0, ge=0, le=100)  # shrink guard, percent
 
-    @model_validator(mode="before")
-    @classmethod
-    def _gather_key_auth(cls, data: Any) -> Any:
-        """The flat key-auth settings (`oauthPrivateKey`, `clientCertificate`, ...) go into
-        `key_auth`; a `key_auth` given whole (a model dump) is kept."""
-        if not isinstance(data, dict):
-            return data
-        flat = {k: v for k, v in data.items() if to_snake(k) in KEY_AUTH_NAMES}
-        if not flat:
-            return data
-        rest = {k: v for k, v in data.items() if k not in flat}
-        return {**rest, KEY_AUTH: {to_snake(k): v for k, v in flat.items()}}
+    _gather_key_auth = model_validator(mode="before")(gather_key_auth)
 
     @model_validator(mode="before")
     @classmethod

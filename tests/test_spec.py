@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from connection import settings
-from connection.key_auth import KeyAuthSettings
+from connection.key_auth import KEY_AUTH, KEY_AUTH_NAMES, KeyAuthSettings
 from connection.settings import ConnectionSettings, load_settings
 from connection.spellings import DECLARED_SPELLINGS
 from tests.conftest import ROOT
@@ -44,22 +44,22 @@ FIELDS = (
     {
         field.alias or to_camel(name): name
         for name, field in ConnectionSettings.model_fields.items()
-        if name not in settings.INTERNAL_FIELDS and name != settings.KEY_AUTH
+        if name not in settings.INTERNAL_FIELDS and name != KEY_AUTH
     }
     | {to_camel(name): name for name in DECLARED_SPELLINGS}
     # Flat in the spec, gathered into one field of the settings (connection/key_auth.py).
-    | {to_camel(name): name for name in settings.KEY_AUTH_NAMES}
+    | {to_camel(name): name for name in KEY_AUTH_NAMES}
 )
 
 
 def _model_field(name: str) -> Any:
-    if name in settings.KEY_AUTH_NAMES:
+    if name in KEY_AUTH_NAMES:
         return KeyAuthSettings.model_fields[name]
     return ConnectionSettings.model_fields[name]
 
 
 def _parsed_value(parsed: ConnectionSettings, name: str) -> Any:
-    return getattr(parsed.key_auth if name in settings.KEY_AUTH_NAMES else parsed, name)
+    return getattr(parsed.key_auth if name in KEY_AUTH_NAMES else parsed, name)
 
 
 def _factory() -> type[BaseModel]:

@@ -10,9 +10,8 @@ import pytest
 
 from sample_api.server import FakeApi, Received, Reply
 from tests.auth.auth_kit import all_logs
+from tests.auth.key_fakes import AssertionIdp, FakeGitHubApp
 from tests.auth.key_kit import (
-    AssertionIdp,
-    FakeGitHubApp,
     Tokens,
     body_lines,
     ec_key,

@@ -15,7 +15,8 @@ from core.errors import AuthenticationError
 from core.redaction import Redactor
 from sample_api.server import FakeApi, Received, Reply
 from tests.auth.auth_kit import Clock, http_client
-from tests.auth.key_kit import FakeGitHubApp, Tokens, ec_key, key_pem, public_pem, rsa_key
+from tests.auth.key_fakes import FakeGitHubApp
+from tests.auth.key_kit import Tokens, ec_key, key_pem, public_pem, rsa_key
 
 NOW = 1_700_000_000.0
 TOKEN_URL = "https://idp.example.com/oauth2/v1/token"

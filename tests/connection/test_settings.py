@@ -11,10 +11,9 @@ import yaml
 from port_ocean.config.dynamic import default_config_factory
 from pydantic.alias_generators import to_camel
 
+from connection.key_auth import KEY_AUTH, KEY_AUTH_NAMES
 from connection.settings import (
     INTERNAL_FIELDS,
-    KEY_AUTH,
-    KEY_AUTH_NAMES,
     AuthType,
     ConnectionSettings,
     PaginationType,

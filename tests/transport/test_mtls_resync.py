@@ -18,7 +18,8 @@ from core.redaction import Redactor
 from fetching.http_factory import build_http_client
 from sample_api.server import FakeApi, Reply
 from tests.auth.auth_kit import all_logs
-from tests.auth.key_kit import AssertionIdp, Pki, Tokens, body_lines, key_pem, public_pem, rsa_key
+from tests.auth.key_fakes import AssertionIdp
+from tests.auth.key_kit import Pki, Tokens, body_lines, key_pem, public_pem, rsa_key
 from tests.auth.test_key_auth_resync import (
     CLIENT_ID,
     DELETING,
