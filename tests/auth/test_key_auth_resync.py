@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from core.errors import ConfigurationError
 from sample_api.server import FakeApi, Received, Reply
 from tests.auth.auth_kit import all_logs
 from tests.auth.key_fakes import AssertionIdp, FakeGitHubApp
@@ -249,3 +250,21 @@ async def test_github_app_unknown_installation_is_named(api: FakeApi) -> None:
     assert result.deleted_entities == []
     assert "githubAppInstallationId" in str(result.errors[0])
     assert "returned 404" in str(result.errors[0])
+
+
+async def test_a_damaged_key_stops_the_start_naming_the_setting() -> None:
+    """Settings load when Ocean imports the integration: a damaged key never reaches a resync."""
+    damaged = "\n".join(key_pem(rsa_key(), pkcs1=True).splitlines()[:6]) + "\n-----END RSA"
+    damaged += " PRIVATE KEY-----\n"
+    config = {
+        "base_url": "https://api.github.com",
+        "auth_type": "github_app",
+        "github_app_id": "1",
+        "github_app_private_key": damaged,
+        "github_app_installation_id": "2",
+    }
+    with pytest.raises(ConfigurationError) as caught:
+        await run_resync(config, mapping(USERS))
+    message = str(caught.value)
+    assert "githubAppPrivateKey: the RSA PRIVATE KEY block could not be read" in message
+    assert [line for line in body_lines(damaged) if line in message] == []
