@@ -25,6 +25,7 @@ from tests.auth.test_key_auth_resync import (
     DELETING,
     PAGED,
     STALE,
+    USERS,
     every_item,
     identifiers,
     slow_pages,
@@ -183,3 +184,18 @@ async def test_the_client_certificate_goes_to_the_api_origin_only(pki: Pki, tmp_
             with pytest.raises(httpx.TransportError):
                 await http.get(f"{elsewhere.url}/things")
         assert elsewhere.received == []
+
+
+async def test_the_client_certificate_also_goes_to_a_token_url_on_another_origin(
+    mtls_api: FakeApi, pki: Pki, tmp_path: Path
+) -> None:
+    """The token endpoint (another host, often) is trusted with the certificate too."""
+    (tmp_path / "idp").mkdir()
+    with FakeApi(tls=pki.server_context(tmp_path / "idp", require_client=True)) as idp_server:
+        key = rsa_key()
+        tokens = Tokens(lifetime=60)
+        idp = AssertionIdp(idp_server, public_pem(key), tokens, mode="client", client_id=CLIENT_ID)
+        mtls_api.route("GET", "/api/users", tokens.guard(slow_pages(0)))
+        result = await run_resync(mtls_config(mtls_api, idp, key, pki), mapping(USERS))
+    assert result.errors == [] and identifiers(result) == every_item()
+    assert len(idp.assertions) == 1
