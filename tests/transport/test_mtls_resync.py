@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from connection.settings import load_settings
+from core.errors import ConfigurationError
 from core.redaction import Redactor
 from fetching.http_factory import build_http_client
 from sample_api.server import FakeApi, Reply
@@ -199,3 +200,12 @@ async def test_the_client_certificate_also_goes_to_a_token_url_on_another_origin
         result = await run_resync(mtls_config(mtls_api, idp, key, pki), mapping(USERS))
     assert result.errors == [] and identifiers(result) == every_item()
     assert len(idp.assertions) == 1
+
+
+def test_an_unreadable_chart_ca_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cert.crt").write_text("not a certificate")
+    monkeypatch.setattr(tls, "LOCAL_CA_DIR", tmp_path)
+    with pytest.raises(
+        ConfigurationError, match=r"The CA file .*cert\.crt .*selfSignedCertificate"
+    ):
+        tls.build_contexts(tls.TlsOptions())
