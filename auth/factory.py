@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import get_args
 
 from auth.custom import build_custom_auth
+from auth.github_app import build_github_app_auth
+from auth.jwt_bearer import build_jwt_bearer_auth
 from auth.oauth2 import build_oauth2_auth
 from auth.static import BasicAuth, HeaderAuth, NoAuth, ScopedAuth
 from connection.settings import AuthType, ConnectionSettings
@@ -36,6 +38,10 @@ def build_auth(settings: ConnectionSettings, redact: Redactor | None = None) -> 
             return build_custom_auth(settings, redact or Redactor(settings.secrets))
         case "oauth2_client_credentials":
             return build_oauth2_auth(settings, redact or Redactor(settings.secrets))
+        case "jwt_bearer":
+            return build_jwt_bearer_auth(settings, redact or Redactor(settings.secrets))
+        case "github_app":
+            return build_github_app_auth(settings, redact or Redactor(settings.secrets))
     raise ConfigurationError(
         f"authType: {settings.auth_type!r} is not supported; "
         f"allowed: {', '.join(get_args(AuthType))}"

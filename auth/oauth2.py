@@ -7,10 +7,14 @@
     oauthScope: read:users            (optional)
     oauthAudience: https://api.example.com   (optional, Auth0 / Okta style)
     oauthClientAuthentication: client_secret_basic (default) | client_secret_post
+                               | private_key_jwt (oauthPrivateKey, oauthSigningAlgorithm,
+                                 oauthKeyId; no client secret)
 
 The token request (`grant_type=client_credentials`, form-encoded) goes only to the token URL;
 the client secret travels in an HTTP Basic header (`client_secret_basic`, RFC 6749 §2.3.1) or in
-the form body (`client_secret_post`). The expected answer:
+the form body (`client_secret_post`); with `private_key_jwt` (RFC 7523 §2.2) the form carries a
+fresh signed assertion instead (`client_assertion_type` + `client_assertion`, iss = sub = client
+id, aud = the token URL; see `auth/signing.py`). The expected answer:
 
     {"access_token": "eyJ...", "token_type": "Bearer", "expires_in": 3600}
 
@@ -29,49 +33,20 @@ import httpx
 from loguru import logger
 
 from auth.dynamic import TokenAuth, decode_login, expires_in, rebuild, string_values
+from auth.signing import JwtSigner
 from connection.auth_config import ClientAuthentication, auth_url
 from connection.auth_template import describe_shape
 from connection.settings import ConnectionSettings
 from core.errors import AuthenticationError, ConfigurationError
 from core.redaction import Redactor
 
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
-class ClientCredentialsAuth(TokenAuth):
-    config_keys = "oauthTokenUrl / oauthClientId / oauthClientSecret / oauthScope"
 
-    def __init__(
-        self,
-        base_url: str,
-        token_url: str,
-        client_id: str,
-        client_secret: str,
-        redact: Redactor,
-        *,
-        scope: str | None = None,
-        audience: str | None = None,
-        client_authentication: ClientAuthentication = "client_secret_basic",
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        super().__init__([base_url], redact, auth_url(base_url, token_url), clock=clock)
-        self._form = {"grant_type": "client_credentials"}
-        if scope:
-            self._form["scope"] = scope
-        if audience:
-            self._form["audience"] = audience
-        self._headers = {"Accept": "application/json"}
-        if client_authentication == "client_secret_post":
-            self._form |= {"client_id": client_id, "client_secret": client_secret}
-        else:
-            # RFC 6749 §2.3.1: each part form-encoded before the Basic encoding.
-            pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
-            encoded = b64encode(pair.encode()).decode("ascii")
-            self._headers["Authorization"] = f"Basic {encoded}"
-            redact.add(encoded)  # servers echo headers in error pages
-        redact.add(client_secret, quote_plus(client_secret))
-        self._bearer = ""
+class AccessTokenAuth(TokenAuth):
+    """An OAuth2 token response (RFC 6749 §5.1) read, and its token sent as a Bearer."""
 
-    def login_request(self) -> httpx.Request:
-        return httpx.Request("POST", self.login_url, headers=self._headers, data=self._form)
+    _bearer = ""
 
     def accept_login(self, response: httpx.Response) -> float | None:
         answer = decode_login(response)
@@ -93,13 +68,75 @@ class ClientCredentialsAuth(TokenAuth):
         return rebuild(request, headers={"Authorization": self._bearer})
 
 
+class ClientCredentialsAuth(AccessTokenAuth):
+    config_keys = "oauthTokenUrl / oauthClientId / oauthClientSecret / oauthScope"
+
+    def __init__(
+        self,
+        base_url: str,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        redact: Redactor,
+        *,
+        scope: str | None = None,
+        audience: str | None = None,
+        client_authentication: ClientAuthentication = "client_secret_basic",
+        signer: JwtSigner | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__([base_url], redact, auth_url(base_url, token_url), clock=clock)
+        self._form = {"grant_type": "client_credentials"}
+        if scope:
+            self._form["scope"] = scope
+        if audience:
+            self._form["audience"] = audience
+        self._headers = {"Accept": "application/json"}
+        self._client_id, self._signer = client_id, signer
+        if client_authentication == "private_key_jwt":
+            if signer is None:
+                raise ConfigurationError("oauthClientAuthentication private_key_jwt needs a key")
+            self.config_keys = (
+                "oauthTokenUrl / oauthClientId / oauthPrivateKey / oauthSigningAlgorithm / "
+                "oauthKeyId (the client's registered public key)"
+            )
+            self._form["client_id"] = client_id  # RFC 7521 §4.2: optional; Entra ID wants it
+        elif client_authentication == "client_secret_post":
+            self._form |= {"client_id": client_id, "client_secret": client_secret}
+        else:
+            # RFC 6749 §2.3.1: each part form-encoded before the Basic encoding.
+            pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+            encoded = b64encode(pair.encode()).decode("ascii")
+            self._headers["Authorization"] = f"Basic {encoded}"
+            redact.add(encoded)  # servers echo headers in error pages
+        redact.add(client_secret, quote_plus(client_secret))
+
+    def login_request(self) -> httpx.Request:
+        form = dict(self._form)
+        if self._signer is not None:  # a new assertion per token request: a fresh jti
+            assertion = self._signer.assertion(
+                self._client_id, self.login_url, subject=self._client_id
+            )
+            form |= {"client_assertion_type": ASSERTION_TYPE, "client_assertion": assertion}
+        return httpx.Request("POST", self.login_url, headers=self._headers, data=form)
+
+
 def build_oauth2_auth(settings: ConnectionSettings, redact: Redactor) -> ClientCredentialsAuth:
     token_url, client_id = settings.oauth_token_url, settings.oauth_client_id
-    client_secret = settings.oauth_client_secret
-    if not (token_url and client_id and client_secret):
+    client_secret = settings.oauth_client_secret or ""
+    keys, signer = settings.key_auth, None
+    if settings.oauth_client_authentication == "private_key_jwt" and keys.oauth_private_key:
+        signer = JwtSigner(
+            keys.oauth_private_key,
+            keys.oauth_signing_algorithm,
+            redact,
+            setting="oauthPrivateKey",
+            key_id=keys.oauth_key_id,
+        )
+    if not (token_url and client_id and (client_secret or signer)):
         raise ConfigurationError(
             "authType 'oauth2_client_credentials' needs oauthTokenUrl, oauthClientId and "
-            "oauthClientSecret"
+            "oauthClientSecret (or oauthClientAuthentication private_key_jwt with oauthPrivateKey)"
         )
     return ClientCredentialsAuth(
         settings.base_url,
@@ -110,4 +147,5 @@ def build_oauth2_auth(settings: ConnectionSettings, redact: Redactor) -> ClientC
         scope=settings.oauth_scope,
         audience=settings.oauth_audience,
         client_authentication=settings.oauth_client_authentication,
+        signer=signer,
     )

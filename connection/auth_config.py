@@ -29,7 +29,7 @@ from connection.auth_template import PLACEHOLDER, check_template
 from connection.urls import join_url
 
 LoginMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
-ClientAuthentication = Literal["client_secret_basic", "client_secret_post"]
+ClientAuthentication = Literal["client_secret_basic", "client_secret_post", "private_key_jwt"]
 # Header values that describe the request and are never credentials; not masked in logs.
 NEUTRAL_HEADERS = frozenset({"content-type", "accept", "user-agent", "accept-language"})
 

@@ -24,6 +24,8 @@ from connection.auth_config import (
     check_auth_endpoint,
 )
 from connection.custom_headers import header_secrets
+from connection.key_auth import KEY_AUTH, KEY_AUTH_NAMES, KeyAuthSettings, gather_key_auth
+from connection.key_auth import SENSITIVE as KEY_AUTH_SENSITIVE
 from connection.pagination_keys import (
     PAGINATION_KEYS,
     InvalidPagination,
@@ -35,7 +37,14 @@ from core.errors import ConfigurationError
 from selection.response_paths import ResponsePath
 
 AuthType = Literal[
-    "none", "bearer_token", "basic", "api_key", "custom", "oauth2_client_credentials"
+    "none",
+    "bearer_token",
+    "basic",
+    "api_key",
+    "custom",
+    "oauth2_client_credentials",
+    "jwt_bearer",
+    "github_app",
 ]
 PaginationType = Literal["none", "offset", "page", "cursor", "next_link", "header_link"]
 # Where paginationParam / sizeParam go: query parameters, or dot paths into the JSON body
@@ -59,6 +68,7 @@ SENSITIVE_KEYS = frozenset(
         "authValue",
         "customHeaders",
         "customAuthResponse",
+        *KEY_AUTH_SENSITIVE,
     }
 )
 # Fields filled by the loader, not settable by name (baseUrl's query string is split off it).
@@ -78,6 +88,7 @@ _REQUIRED_SECRET: dict[str, tuple[str, ...]] = {
     "api_key": ("api_key",),
     "custom": ("custom_auth_request", "custom_auth_request_template"),
     "oauth2_client_credentials": ("oauth_token_url", "oauth_client_id", "oauth_client_secret"),
+    "jwt_bearer": ("oauth_token_url",),
 }
 
 
@@ -107,6 +118,8 @@ class ConnectionSettings(BaseModel):
     oauth_scope: str | None = None
     oauth_audience: str | None = None
     oauth_client_authentication: ClientAuthentication = "client_secret_basic"
+    # private_key_jwt, jwt_bearer, github_app, mTLS and caCertificate (connection/key_auth.py)
+    key_auth: KeyAuthSettings = Field(default_factory=KeyAuthSettings, repr=False)
 
     pagination_type: PaginationType = "none"
     pagination_location: PaginationLocation = "query"
@@ -138,6 +151,8 @@ class ConnectionSettings(BaseModel):
     max_retry_wait: float = Field(default=60.0, gt=0)
     requests_per_second: float | None = Field(default=None, gt=0)
     max_deletion_share: float = Field(default=50.0, ge=0, le=100)  # shrink guard, percent
+
+    _gather_key_auth = model_validator(mode="before")(gather_key_auth)
 
     @model_validator(mode="before")
     @classmethod
@@ -191,7 +206,10 @@ class ConnectionSettings(BaseModel):
 
     @model_validator(mode="after")
     def _check_combinations(self) -> Self:
+        key_jwt = self.oauth_client_authentication == "private_key_jwt"
         for field in _REQUIRED_SECRET.get(self.auth_type, ()):
+            if field == "oauth_client_secret" and key_jwt:
+                continue  # the signed assertion authenticates the client
             if not getattr(self, field):
                 raise ValueError(
                     f"authType '{self.auth_type}' needs {to_camel(field)}, which is not set"
@@ -199,6 +217,7 @@ class ConnectionSettings(BaseModel):
         # Either half may be empty: token-as-username APIs, and Azure DevOps' empty user + PAT.
         if self.auth_type == "basic" and not (self.username or self.password):
             raise ValueError("authType 'basic' needs username or password, and neither is set")
+        self.key_auth.check_for(self.auth_type, self.oauth_client_authentication)
         self._check_completeness_options()
         self._check_body_location()
         return self
@@ -260,6 +279,7 @@ class ConnectionSettings(BaseModel):
                 values.extend(login_config.secret_values())
         values.extend(value for _, value in self.base_query_params)
         values.extend(header_secrets(self.custom_headers or {}))
+        values.extend(self.key_auth.secret_values())
         return values
 
     @property
@@ -307,6 +327,7 @@ class ConnectionSettings(BaseModel):
                 if self.base_query
                 else "",
                 f" customHeaders: {', '.join(self.custom_headers)}" if self.custom_headers else "",
+                f" {self.key_auth.describe()}" if self.key_auth.describe() else "",
             )
         )
         return (
@@ -341,12 +362,14 @@ def _problems(error: ValidationError, given: dict[str, Any]) -> list[str]:
 def _describe_problem(problem: Any, given: dict[str, Any]) -> str:
     location = [str(part) for part in problem.get("loc", ())]
     message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+    if location[:1] == [KEY_AUTH]:  # a flat setting gathered into key_auth
+        location = location[1:]
     if not location:
         return message
     key = to_camel(location[0])
     kind = problem.get("type")
     if kind == "extra_forbidden":  # its value is not echoed: it may be a misspelt secret
-        known = [to_camel(name) for name in ConnectionSettings.model_fields]
+        known = [to_camel(name) for name in [*ConnectionSettings.model_fields, *KEY_AUTH_NAMES]]
         close = get_close_matches(key, known, n=1)
         suggestion = f"; did you mean {close[0]}?" if close else ""
         return f"{key}: unknown setting (check its spelling against .port/spec.yaml){suggestion}"

@@ -8,9 +8,12 @@ import httpx
 
 from auth.extras import ConnectionExtras
 from auth.factory import build_auth
+from connection.auth_config import auth_url
+from connection.pem import normalize_pem
 from connection.settings import ConnectionSettings
 from core.redaction import Redactor
 from transport.stack import BodyLimits, RequestLimiter, RetryPolicy, build_transport
+from transport.tls import TlsOptions
 
 USER_AGENT = "port-ocean-custom/0.1 (+https://github.com/port-labs/ocean)"
 DEFAULT_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -39,6 +42,7 @@ def build_http_client(
         body_limits=BodyLimits.from_mb(
             settings.timeout, settings.max_response_mb, settings.max_streamed_mb
         ),
+        tls=tls_options(settings),
     )
     auth: httpx.Auth = build_auth(settings, redact)
     if settings.custom_headers or settings.base_query:
@@ -62,3 +66,29 @@ def build_http_client(
 
         return OceanAsyncClient(**options)
     return httpx.AsyncClient(**options)
+
+
+def tls_options(settings: ConnectionSettings) -> TlsOptions:
+    """The TLS material of the settings. The client certificate goes where credentials go:
+    baseUrl's origin, and the token URL of the OAuth2 types (on another host, often)."""
+    keys = settings.key_auth
+    origins = [settings.base_url]
+    if settings.oauth_token_url and settings.auth_type in (
+        "oauth2_client_credentials",
+        "jwt_bearer",
+    ):
+        origins.append(auth_url(settings.base_url, settings.oauth_token_url))
+    custom = settings.custom_auth_request
+    if custom is not None and settings.auth_type == "custom":
+        origins.append(auth_url(settings.base_url, custom.endpoint))
+
+    def pem(value: str | None, key: str) -> str | None:
+        return normalize_pem(value, key) if value else None
+
+    return TlsOptions(
+        verify=settings.verify_ssl,
+        extra_ca_pem=pem(keys.ca_certificate, "caCertificate"),
+        client_certificate_pem=pem(keys.client_certificate, "clientCertificate"),
+        client_key_pem=pem(keys.client_private_key, "clientPrivateKey"),
+        certificate_origins=tuple(origins),
+    )

@@ -18,6 +18,7 @@ from transport import stream_head
 from transport.proxy import EnvironmentProxyTransport
 from transport.rate_limit import LimitedTransport, RequestLimiter
 from transport.stack import RetryPolicy, RetryTransport, build_transport
+from transport.tls import TlsDiagnosis
 
 ITEMS = [{"id": 2**63 - n, "active": n % 2 == 0} for n in range(7)]
 BEARER: dict[str, Any] = {"auth_type": "bearer_token", "api_token": SECRET}
@@ -88,7 +89,9 @@ def test_the_connection_pool_is_sized_to_the_concurrency() -> None:
     assert isinstance(limited, LimitedTransport)
     routed = limited._inner  # direct or through the environment's proxy, per request
     assert isinstance(routed, EnvironmentProxyTransport)
-    network = routed._make_network(None)
+    diagnosed = routed._make_network(None)
+    assert isinstance(diagnosed, TlsDiagnosis)  # TLS failures name their setting
+    network = diagnosed._inner
     assert isinstance(network, httpx.AsyncHTTPTransport)
     pool = network._pool
     assert (pool._max_connections, pool._max_keepalive_connections) == (7, 7)

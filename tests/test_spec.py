@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from connection import settings
+from connection.key_auth import KEY_AUTH, KEY_AUTH_NAMES, KeyAuthSettings
 from connection.settings import ConnectionSettings, load_settings
 from connection.spellings import DECLARED_SPELLINGS
 from tests.conftest import ROOT
@@ -39,11 +40,26 @@ CONFIGS: list[dict[str, Any]] = SPEC.get("configurations", [])
 BY_NAME = {config["name"]: config for config in CONFIGS}
 # What the spec declares: every setting a user may set, and the documented spellings of some
 # (translated when they load: connection/spellings.py).
-FIELDS = {
-    field.alias or to_camel(name): name
-    for name, field in ConnectionSettings.model_fields.items()
-    if name not in settings.INTERNAL_FIELDS
-} | {to_camel(name): name for name in DECLARED_SPELLINGS}
+FIELDS = (
+    {
+        field.alias or to_camel(name): name
+        for name, field in ConnectionSettings.model_fields.items()
+        if name not in settings.INTERNAL_FIELDS and name != KEY_AUTH
+    }
+    | {to_camel(name): name for name in DECLARED_SPELLINGS}
+    # Flat in the spec, gathered into one field of the settings (connection/key_auth.py).
+    | {to_camel(name): name for name in KEY_AUTH_NAMES}
+)
+
+
+def _model_field(name: str) -> Any:
+    if name in KEY_AUTH_NAMES:
+        return KeyAuthSettings.model_fields[name]
+    return ConnectionSettings.model_fields[name]
+
+
+def _parsed_value(parsed: ConnectionSettings, name: str) -> Any:
+    return getattr(parsed.key_auth if name in KEY_AUTH_NAMES else parsed, name)
 
 
 def _factory() -> type[BaseModel]:
@@ -90,7 +106,7 @@ def test_secrets_are_sensitive_in_the_spec_and_never_echoed_by_settings() -> Non
     "config", [c for c in CONFIGS if "enum" in c], ids=lambda config: config["name"]
 )
 def test_every_enum_value_is_accepted_by_the_settings(config: dict[str, Any]) -> None:
-    annotation: Any = ConnectionSettings.model_fields[FIELDS[config["name"]]].annotation
+    annotation: Any = _model_field(FIELDS[config["name"]]).annotation
     for value in config["enum"]:
         TypeAdapter(annotation).validate_python(value)
     if "default" in config:
@@ -103,7 +119,7 @@ def test_every_enum_value_is_accepted_by_the_settings(config: dict[str, Any]) ->
 def test_spec_defaults_are_the_settings_defaults(config: dict[str, Any]) -> None:
     field_name = FIELDS[config["name"]]
     parsed = load_settings({"base_url": "https://api.example.com", field_name: config["default"]})
-    assert getattr(parsed, field_name) == ConnectionSettings.model_fields[field_name].default
+    assert _parsed_value(parsed, field_name) == _model_field(field_name).default
 
 
 def test_a_hosted_form_with_only_base_url_gives_the_documented_defaults() -> None:

@@ -31,6 +31,7 @@ from transport.proxy import EnvironmentProxyTransport
 from transport.rate_limit import LimitedTransport, RequestLimiter
 from transport.retry_after import is_rate_limited, requested_wait
 from transport.stream_head import read_head
+from transport.tls import TlsOptions, build_contexts, scoped_network
 
 __all__ = [
     "RETRYABLE",
@@ -225,13 +226,19 @@ def build_transport(
     policy: RetryPolicy,
     redact: Callable[[str], str],
     body_limits: BodyLimits | None = None,
+    tls: TlsOptions | None = None,
 ) -> httpx.AsyncBaseTransport:
     """The stack every API request goes through, token and discovery requests included.
-    `body_limits`: each attempt's deadline and body caps (transport/deadline.py); None: none."""
+    `body_limits`: each attempt's deadline and body caps (transport/deadline.py); None: none.
+    `tls`: extra CAs and a client certificate (transport/tls.py); `verify` alone without it."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    contexts = build_contexts(tls or TlsOptions(verify=verify))
 
     def network(proxy: str | None) -> httpx.AsyncBaseTransport:
-        return httpx.AsyncHTTPTransport(verify=verify, limits=limits, proxy=proxy)
+        return scoped_network(
+            contexts,
+            lambda context: httpx.AsyncHTTPTransport(verify=context, limits=limits, proxy=proxy),
+        )
 
     routed: httpx.AsyncBaseTransport = EnvironmentProxyTransport(network)
     if body_limits is not None:

@@ -127,6 +127,7 @@ def test_spec_declares_the_oauth2_settings() -> None:
     assert specs["oauthClientAuthentication"]["enum"] == [
         "client_secret_basic",
         "client_secret_post",
+        "private_key_jwt",
     ]
     assert specs["oauthClientAuthentication"]["default"] == "client_secret_basic"
 

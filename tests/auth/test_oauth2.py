@@ -183,8 +183,8 @@ def test_missing_settings_are_named(missing: str, key: str) -> None:
     [
         ({"oauth_token_url": "ftp://idp/token"}, "oauthTokenUrl: must be a path"),
         (
-            {"oauth_client_authentication": "private_key_jwt"},
-            "allowed: client_secret_basic, client_secret_post",
+            {"oauth_client_authentication": "tls_client_auth"},
+            "allowed: client_secret_basic, client_secret_post, private_key_jwt",
         ),
     ],
 )
