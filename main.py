@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from functools import partial
 from typing import cast
 
 from loguru import logger
@@ -18,6 +19,8 @@ from connection.sources import load_from_ocean
 from core.redaction import Redactor, unmask_unset_settings
 from fanout.engine import FanOut, FanOutPlan
 from fetching.http_factory import build_http_client
+from incremental.registration import serve_incremental_kinds_with
+from incremental.run import current_run
 from integration import EndpointResourceConfig
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
@@ -45,10 +48,20 @@ def api_client() -> ApiClient:
 
 @ocean.on_resync()
 async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
-    """Yield each page's items; any error propagates so Ocean deletes nothing."""
+    """Yield each page's items; any error propagates so Ocean deletes nothing.
+
+    Also the handler of incremental runs (registered per kind when the mapping loads,
+    incremental/registration.py): Ocean's cursor is then bound, and only what changed since it
+    is requested (incremental/run.py). The same code fails a kind the same way in both."""
     resource = cast(EndpointResourceConfig, event.resource_config)
     endpoint = resource.endpoint(SETTINGS)
     selector = resource.selector
+    incremental = current_run(selector.incremental)
+    if incremental is not None:
+        if incremental.config is None:
+            logger.info(f"[{kind}] no selector.incremental: not fetched in an incremental run")
+            return
+        endpoint = incremental.endpoint(endpoint, SETTINGS)
     # A {templated} kind or dynamic query parameters: once per discovered value (combination).
     if selector.path_parameters or selector.dynamic_query_params:
         plan = FanOutPlan.build(
@@ -60,15 +73,26 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         )
         cache = discovery_cache(SETTINGS)
         limit = SETTINGS.max_concurrent_requests
-        pages = FanOut(api_client(), plan, cache, limit, SETTINGS).pages()
+        cut = partial(incremental.pages, kind=kind) if incremental is not None else None
+        pages = FanOut(api_client(), plan, cache, limit, SETTINGS, cut).pages()
+    elif incremental is not None and incremental.cuts_off:  # no page read past the cutoff
+        pages = incremental.pages(api_client().iter_items(endpoint), kind)
     else:
         # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
         # already: its workers run ahead of the consumer).
         pages = read_ahead(api_client().iter_items(endpoint))
+    if incremental is not None:  # upserts only: nothing is deleted, no shrink to guard
+        async for items in pages:
+            yield items
+        return
     from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
 
     async for items in guard_shrink(pages, SETTINGS):
         yield items
+
+
+# Incremental kinds run this same handler (registered when the mapping loads).
+serve_incremental_kinds_with(resync_endpoint)
 
 
 @ocean.on_resync_complete()
