@@ -23,7 +23,7 @@ def check_incremental(values: dict[str, Any]) -> None:
         found = placeholders_in(values.get(key))
         if found:
             raise IncrementalConfigError(
-                path=key,
+                path=_where(key, values.get(key)),
                 detail=(
                     f"{found[0]} in selector.{key} is never replaced: a full resync would send "
                     "it as written"
@@ -47,3 +47,12 @@ def check_incremental(values: dict[str, Any]) -> None:
             detail=f"{clash[0]!r} is set by incremental and filled by dynamic_query_params",
             fix="give the cursor its own parameter name",
         )
+
+
+def _where(key: str, value: Any) -> str:
+    """`query_params.q` for a placeholder under the top-level name `q`, else the key."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if placeholders_in(item) or placeholders_in(str(name)):
+                return f"{key}.{name}"
+    return key

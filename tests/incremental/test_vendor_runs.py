@@ -154,4 +154,3 @@ async def test_full_then_incremental_runs(
         fourth = await run.incremental()
         assert fourth.upserted == [] and fourth.deleted == []
         assert run.cursor(case.kind) == third_cursor
-

@@ -3,19 +3,20 @@
 Each fake serves a mutable `Upstream`: `change(ids, at)` gives items a new title and update
 time, as an edit upstream would, and `failing` makes every call answer 500.
 
-- GitHub "List repository issues" — https://docs.github.com/en/rest/issues/issues#list-repository-issues :
+- GitHub "List repository issues" —
+  https://docs.github.com/en/rest/issues/issues#list-repository-issues :
   `since` (ISO 8601 `YYYY-MM-DDTHH:MM:SSZ`) returns only issues updated at or after it; `sort`
   (`created` default, `updated`, `comments`) and `direction` (`desc` default); `state`
   (`open` default, `all`); `per_page` (default 30, max 100) and `page`, with the next page in the
   `Link` header (https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api).
-- Zendesk "Incremental Ticket Export, Time Based" —
-  https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-export-time-based
-  and https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api :
+- Zendesk "Incremental Ticket Export, Time Based" (developer.zendesk.com):
+  /api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-export-time-based
+  and /documentation/ticketing/managing-tickets/using-the-incremental-export-api :
   `start_time` (epoch seconds, required) returns tickets changed on or after it, except those
   changed within the minute before the request; each page has `tickets`, `end_time`,
   `next_page` (the same URL with `start_time=end_time`) and `end_of_stream`.
-- Jira Cloud "Search for issues using JQL enhanced search (GET)" —
-  https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-get :
+- Jira Cloud "Search for issues using JQL enhanced search (GET)" (developer.atlassian.com):
+  /cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-get :
   `jql`, `maxResults`, `nextPageToken`; a page has `issues`, `nextPageToken` while more remain and
   `isLast`; an unbounded JQL is refused with 400. JQL dates (`updated >= "yyyy-MM-dd HH:mm"`) are
   read in the user's time zone (https://support.atlassian.com/jira-software-cloud/docs/jql-fields/#Updated).
@@ -88,7 +89,8 @@ def github(api: FakeApi, upstream: Upstream, path: str = "/repos/acme/app/issues
 
 def _github_issue(item: dict[str, Any]) -> dict[str, Any]:
     stamp = item["updated"].strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"id": item["id"], "number": item["id"] - 999, "title": item["title"], "updated_at": stamp}
+    number = item["id"] - 999
+    return {"id": item["id"], "number": number, "title": item["title"], "updated_at": stamp}
 
 
 def zendesk(api: FakeApi, upstream: Upstream, per_page: int = 100) -> None:
@@ -137,7 +139,10 @@ def jira(api: FakeApi, upstream: Upstream) -> None:
             return SERVER_ERROR
         match = _JQL.match(request.query.get("jql", ""))
         if match is None:
-            message = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+            message = (
+                "Unbounded JQL queries are not allowed here. "
+                "Please add a search restriction to your query."
+            )
             return Reply(400, {"errorMessages": [message], "errors": {}})
         items = upstream.newest_first()
         if since := match.group("since"):
