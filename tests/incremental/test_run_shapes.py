@@ -180,3 +180,26 @@ async def test_a_failing_kind_keeps_its_cursor_and_deletes_nothing(api: FakeApi)
     assert len(api.requests_to("/loop")) == 2  # the repeated link is refused, not followed
     assert result.deleted == []
     assert cursors[("/loop", 0)] == CURSOR
+
+
+async def test_cutoff_stops_each_child_of_a_fan_out(api: FakeApi) -> None:
+    boards = [{"id": 1}, {"id": 2}]
+    api.route("GET", "/boards", lambda r: Reply(json_body=boards if r.query["page"] == "1" else []))
+    for board in (1, 2):
+        api.route("GET", f"/boards/{board}/cards", partial(_newest_first, board * 100))
+    cards = resource(
+        "/boards/{board_id}/cards",
+        data_path=".data",
+        path_parameters={"board_id": {"endpoint": "/boards", "field": ".id"}},
+        incremental={"cutoff": ".updated_at"},
+    )
+    settings = {"pagination_type": "page", "page_size": "4", "parallel_pages": "auto"}
+    result, _ = await _run(api, settings, cards)
+    assert set(result.titles) == {str(b * 100 + n) for b in (1, 2) for n in CHANGED}
+    for board in (1, 2):
+        assert [r.query["page"] for r in api.requests_to(f"/boards/{board}/cards")] == ["1", "2"]
+
+
+def _newest_first(prefix: int, request: Received) -> Reply:
+    items = sorted(_items(prefix), key=lambda i: (i["updated_at"], i["id"]), reverse=True)
+    return _listing(request, items)
