@@ -40,8 +40,9 @@ def register_incremental_kinds(
     """Register the handler for each incremental kind not registered yet; the kinds added."""
     if not enabled:
         return []
-    if _handler is None:
-        raise RuntimeError("main.py installs the resync handler before a mapping loads")
+    if _handler is None:  # main.py not loaded (`ocean probe`): nothing could run a kind
+        logger.warning("Incremental sync: no resync handler installed; no kind registered")
+        return []
     registered = integration.event_strategy.incremental
     added: list[str] = []
     for kind in dict.fromkeys(r.kind for r in resources if r.selector.incremental is not None):

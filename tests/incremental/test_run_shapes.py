@@ -203,3 +203,15 @@ async def test_cutoff_stops_each_child_of_a_fan_out(api: FakeApi) -> None:
 def _newest_first(prefix: int, request: Received) -> Reply:
     items = sorted(_items(prefix), key=lambda i: (i["updated_at"], i["id"]), reverse=True)
     return _listing(request, items)
+
+
+async def test_a_config_error_stops_the_incremental_run_naming_key_and_value(
+    api: FakeApi,
+) -> None:
+    bad = resource("/items", data_path=".data", incremental={"param": "since", "format": "isoo"})
+    config = {"base_url": api.url, "max_retries": "0"}
+    async with IncrementalOcean(config, mapping(bad)) as ocean:
+        with pytest.raises(Exception, match=r"selector\.incremental\.format = 'isoo'"):
+            await ocean.incremental()
+        assert ocean.port.cursor_calls == []
+    assert api.received == []
