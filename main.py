@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import AsyncIterator
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from loguru import logger
 from port_ocean.context.event import event
@@ -14,13 +15,14 @@ from port_ocean.core.ocean_types import ASYNC_GENERATOR_RESYNC_TYPE
 from port_ocean.core.probe import ProbeContext
 
 from client import ApiClient
+from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from connection.sources import load_from_ocean
 from core.redaction import Redactor, unmask_unset_settings
 from fanout.engine import FanOut, FanOutPlan
 from fetching.http_factory import build_http_client
 from incremental.registration import serve_incremental_kinds_with
-from incremental.run import current_run
+from incremental.run import IncrementalRun, current_run
 from integration import EndpointResourceConfig
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
@@ -55,13 +57,30 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
     is requested (incremental/run.py). The same code fails a kind the same way in both."""
     resource = cast(EndpointResourceConfig, event.resource_config)
     endpoint = resource.endpoint(SETTINGS)
-    selector = resource.selector
-    incremental = current_run(selector.incremental)
+    incremental = current_run(resource.selector.incremental)
     if incremental is not None:
         if incremental.config is None:
             logger.info(f"[{kind}] no selector.incremental: not fetched in an incremental run")
             return
         endpoint = incremental.endpoint(endpoint, SETTINGS)
+    pages = _pages(kind, resource, endpoint, incremental)
+    if incremental is not None:  # upserts only: nothing is deleted, no shrink to guard
+        async for items in pages:
+            yield items
+        return
+    from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
+
+    async for items in guard_shrink(pages, SETTINGS):
+        yield items
+
+
+def _pages(
+    kind: str,
+    resource: EndpointResourceConfig,
+    endpoint: Endpoint,
+    incremental: IncrementalRun | None,
+) -> AsyncIterator[list[dict[str, Any]]]:
+    selector = resource.selector
     # A {templated} kind or dynamic query parameters: once per discovered value (combination).
     if selector.path_parameters or selector.dynamic_query_params:
         plan = FanOutPlan.build(
@@ -74,21 +93,12 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         cache = discovery_cache(SETTINGS)
         limit = SETTINGS.max_concurrent_requests
         cut = partial(incremental.pages, kind=kind) if incremental is not None else None
-        pages = FanOut(api_client(), plan, cache, limit, SETTINGS, cut).pages()
-    elif incremental is not None and incremental.cuts_off:  # no page read past the cutoff
-        pages = incremental.pages(api_client().iter_items(endpoint), kind)
-    else:
-        # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
-        # already: its workers run ahead of the consumer).
-        pages = read_ahead(api_client().iter_items(endpoint))
-    if incremental is not None:  # upserts only: nothing is deleted, no shrink to guard
-        async for items in pages:
-            yield items
-        return
-    from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
-
-    async for items in guard_shrink(pages, SETTINGS):
-        yield items
+        return FanOut(api_client(), plan, cache, limit, SETTINGS, cut).pages()
+    if incremental is not None and incremental.cuts_off:  # no page read past the cutoff
+        return incremental.pages(api_client().iter_items(endpoint), kind)
+    # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
+    # already: its workers run ahead of the consumer).
+    return read_ahead(api_client().iter_items(endpoint))
 
 
 # Incremental kinds run this same handler (registered when the mapping loads).
