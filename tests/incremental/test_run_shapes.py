@@ -215,3 +215,13 @@ async def test_a_config_error_stops_the_incremental_run_naming_key_and_value(
             await ocean.incremental()
         assert ocean.port.cursor_calls == []
     assert api.received == []
+
+
+async def test_nothing_is_registered_unless_incremental_sync_is_enabled(api: FakeApi) -> None:
+    # As Ocean's own `ocean.on_incremental_resync` decorator: off, it registers nothing.
+    items = resource("/items", data_path=".data", incremental=INCREMENTAL)
+    config = {"base_url": api.url, "max_retries": "0"}
+    async with IncrementalOcean(config, mapping(items), enabled=False) as ocean:
+        result = await ocean.incremental()
+        assert result.upserted == [] and ocean.port.cursor_calls == []
+    assert api.received == []
