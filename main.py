@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import cast
+from collections.abc import AsyncIterator
+from functools import partial
+from typing import Any, cast
 
 from loguru import logger
 from port_ocean.context.event import event
@@ -13,11 +15,14 @@ from port_ocean.core.ocean_types import ASYNC_GENERATOR_RESYNC_TYPE
 from port_ocean.core.probe import ProbeContext
 
 from client import ApiClient
+from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from connection.sources import load_from_ocean
 from core.redaction import Redactor, unmask_unset_settings
 from fanout.engine import FanOut, FanOutPlan
 from fetching.http_factory import build_http_client
+from incremental.registration import serve_incremental_kinds_with
+from incremental.run import IncrementalRun, current_run
 from integration import EndpointResourceConfig
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
@@ -46,9 +51,38 @@ def api_client() -> ApiClient:
 
 @ocean.on_resync()
 async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
-    """Yield each page's items; any error propagates so Ocean deletes nothing."""
+    """Yield each page's items; any error propagates so Ocean deletes nothing.
+
+    Also the handler of incremental runs (registered per kind when the mapping loads,
+    incremental/registration.py): Ocean's cursor is then bound, and only what changed since it
+    is requested (incremental/run.py). The same code fails a kind the same way in both."""
     resource = cast(EndpointResourceConfig, event.resource_config)
     endpoint = resource.endpoint(SETTINGS)
+    incremental = current_run(resource.selector.incremental)
+    if incremental is not None:
+        if incremental.config is None:
+            logger.info(f"[{kind}] no selector.incremental: not fetched in an incremental run")
+            return
+        endpoint = incremental.endpoint(endpoint, SETTINGS)
+    pages = _pages(kind, resource, endpoint, incremental)
+    if incremental is not None:  # upserts only: nothing is deleted, no shrink to guard
+        async for items in pages:
+            yield items
+        return
+    from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
+
+    # Port refused entities of this kind: fail it after its last batch (upserts/check.py),
+    # before the shrink guard judges counts that assume Port took them.
+    async for items in guard_shrink(fail_on_refusals(pages, REDACT), SETTINGS):
+        yield items
+
+
+def _pages(
+    kind: str,
+    resource: EndpointResourceConfig,
+    endpoint: Endpoint,
+    incremental: IncrementalRun | None,
+) -> AsyncIterator[list[dict[str, Any]]]:
     selector = resource.selector
     # A {templated} kind or dynamic query parameters: once per discovered value (combination).
     if selector.path_parameters or selector.dynamic_query_params:
@@ -61,17 +95,17 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         )
         cache = discovery_cache(SETTINGS)
         limit = SETTINGS.max_concurrent_requests
-        pages = FanOut(api_client(), plan, cache, limit, SETTINGS).pages()
-    else:
-        # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
-        # already: its workers run ahead of the consumer).
-        pages = read_ahead(api_client().iter_items(endpoint))
-    from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
+        cut = partial(incremental.pages, kind=kind) if incremental is not None else None
+        return FanOut(api_client(), plan, cache, limit, SETTINGS, cut).pages()
+    if incremental is not None and incremental.cuts_off:  # no page read past the cutoff
+        return incremental.pages(api_client().iter_items(endpoint), kind)
+    # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps
+    # already: its workers run ahead of the consumer).
+    return read_ahead(api_client().iter_items(endpoint))
 
-    # Port refused entities of this kind: fail it after its last batch (upserts/check.py),
-    # before the shrink guard judges counts that assume Port took them.
-    async for items in guard_shrink(fail_on_refusals(pages, REDACT), SETTINGS):
-        yield items
+
+# Incremental kinds run this same handler (registered when the mapping loads).
+serve_incremental_kinds_with(resync_endpoint)
 
 
 @ocean.on_resync_complete()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -37,6 +37,9 @@ NO_CHILDREN_HINT = frozenset({403, 404, 410})
 # while it works on one, finished child pages queue up here and go to it as one batch; a full
 # queue pauses the workers. This bounds memory at READY_PAGES pages, whatever the parents.
 READY_PAGES = 100
+Items = list[dict[str, Any]]
+# Wraps each child call's pages (an incremental cutoff stops each child run on its own).
+ChildPages = Callable[[AsyncGenerator[Items, None]], AsyncIterator[Items]]
 
 
 @dataclass
@@ -59,9 +62,11 @@ class FanOut:
         cache: DiscoveryCache,
         limit: int,
         connection: ConnectionSettings | None = None,
+        child_pages: ChildPages | None = None,
     ) -> None:
         plan = one_page_at_a_time(plan, connection)
         self.client, self.plan, self.cache, self.limit = client, plan, cache, limit
+        self.child_pages = child_pages
         self.stats = FanOutStats()
         self._shared_calls: dict[str, asyncio.Future[list[str]]] = {}
 
@@ -151,7 +156,8 @@ class FanOut:
         received = False
         try:
             child = self.plan.child_endpoint(binding)
-            async for items in self.client.iter_items(child, quiet=True):
+            pages = self.client.iter_items(child, quiet=True)
+            async for items in self.child_pages(pages) if self.child_pages else pages:
                 received = True
                 for item in items:
                     item.update(marks)

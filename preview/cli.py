@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,14 @@ def add_preview_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="also log to stderr (-vv: debug)"
     )
+    parser.add_argument(
+        "--incremental-since",
+        type=_moment,
+        metavar="TIMESTAMP",
+        help="preview an incremental run whose cursor is TIMESTAMP (ISO 8601, e.g. "
+        "2025-01-01T00:00:00Z; no zone: UTC): resources with selector.incremental ask for "
+        "what changed since then, the others are not fetched (docs/incremental.md)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,7 +108,9 @@ def run(args: argparse.Namespace) -> int:
     show_progress = not (args.json or args.no_progress or args.verbose) and sys.stderr.isatty()
     try:
         with Progress(enabled=show_progress) as progress:
-            report = asyncio.run(run_preview(inputs, port_app_config, limits, progress))
+            since = args.incremental_since
+            run = run_preview(inputs, port_app_config, limits, progress, incremental_since=since)
+            report = asyncio.run(run)
     except ConfigurationError as error:  # e.g. raised by main.py as Ocean starts it
         print(f"ocean-custom preview: {redact(str(error))}", file=sys.stderr)
         return EXIT_USAGE
@@ -125,6 +136,16 @@ def _log_to_stderr(verbosity: int, redact: Redactor) -> None:
             sys.stderr.write(redact(str(message)))
 
         logger.add(write, level=level, diagnose=False, backtrace=False, colorize=False)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 timestamp, e.g. 2025-01-01T00:00:00Z"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _count(text: str) -> int:

@@ -7,12 +7,14 @@ import contextlib
 import inspect
 import os
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
 from loguru import logger
 from port_ocean.context.ocean import ocean
+from port_ocean.core.incremental.cursor_context import with_active_incremental_cursor
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
 from connection.settings import ConnectionSettings
@@ -31,6 +33,7 @@ async def run_preview(
     port_app_config: dict[str, Any],
     limits: Limits,
     listener: Listener | None = None,
+    incremental_since: datetime | None = None,
 ) -> PreviewReport:
     redact = Redactor(inputs.settings.secrets)
     recorder = Recorder(redact, limits, listener)
@@ -63,6 +66,8 @@ async def run_preview(
             try:
                 with contextlib.ExitStack() as attached:
                     _attach(recorder, harness, attached)
+                    if incremental_since is not None:  # Ocean's cursor, as in an incremental run
+                        attached.enter_context(with_active_incremental_cursor(incremental_since))
                     result = await harness.trigger_resync()
             finally:
                 await harness.shutdown()

@@ -8,6 +8,10 @@
 #   exit 1  Ocean stopped before the resync (invalid settings, Port unreachable: its own exit code),
 #           a failure line ("Resync failed with", "Error in resync", "Error occurred while
 #           resyncing", "lifecycle API resync failed/aborted"), or no outcome line at all.
+# With OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED=true (an incremental run, docs/incremental.md):
+#   exit 0  "Incremental sync completed"
+#   exit 1  "Incremental sync failed" (a kind failed: its cursor stays), "Incremental sync run
+#           failed", or "No kinds registered for incremental sync" (no resource has incremental).
 # Usage, from the integration root (or /app in the image): scripts/sail-once.sh [ocean sail options]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,10 +30,15 @@ failed=(
   "Error occurred while resyncing"
   "Notifying lifecycle API resync failed"
   "Notifying lifecycle API resync aborted"
+  "Incremental sync failed"
+  "Incremental sync run failed"
+  "Incremental sync was aborted"
+  "No kinds registered for incremental sync"
 )
 finished=(
   "Resync finished successfully"
   "Notifying lifecycle API resync finished"
+  "Incremental sync completed"
 )
 
 if [ "$status" -ne 0 ]; then

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +20,39 @@ import httpx
 from port_ocean.integration_testing.port_mock import PortMockResponder
 
 
-class _Responder(PortMockResponder):
+class CursorPortResponder(PortMockResponder):
+    """Port's canned routes plus the incremental cursor API, as Ocean's client calls it
+    (`port_ocean/clients/port/mixins/integrations.py`, 0.56.2): one cursor per (kind, index) at
+    `/v1/integration/{id}/cursor?kind=&index=`. GET answers `{"cursor": {"primary": <ISO>}}`,
+    or `{"cursor": null}` before the first save; PUT updates an existing cursor and answers 404
+    for a missing one, after which Ocean creates it with POST. `cursors` can be seeded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.cursors: dict[tuple[str, int], str] = {}
+        self.cursor_calls: list[tuple[str, str, int]] = []  # (method, kind, index)
+        super().__init__(*args, **kwargs)
+
+    def _setup_routes(self) -> None:
+        # First: the generic "/v1/integration/" route below would answer these too.
+        self.transport.add_route(None, re.compile(r"/v1/integration/[^/]+/cursor"), self._cursor)
+        super()._setup_routes()
+
+    def _cursor(self, request: httpx.Request) -> dict[str, Any]:
+        kind, index = request.url.params["kind"], int(request.url.params["index"])
+        self.cursor_calls.append((request.method, kind, index))
+        key = (kind, index)
+        if request.method == "GET":
+            saved = self.cursors.get(key)
+            return {"json": {"ok": True, "cursor": {"primary": saved} if saved else None}}
+        if request.method == "PUT" and key not in self.cursors:
+            return {"status_code": 404, "json": {"ok": False, "error": "not_found"}}
+        if request.method in ("PUT", "POST"):
+            self.cursors[key] = json.loads(request.content)["primary"]
+            return {"json": {"ok": True, "cursor": {"primary": self.cursors[key]}}}
+        return {"status_code": 405, "json": {"ok": False}}
+
+
+class _Responder(CursorPortResponder):
     """The canned integration, with the resync state Ocean last wrote and our own log sink."""
 
     def __init__(
