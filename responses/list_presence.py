@@ -106,6 +106,8 @@ def _container(data_path: str | None) -> str:
     which is what must be there (iterating a missing list gives no output, like an empty one)."""
     expression = (data_path or ".").strip()
     for suffix in ("[]?", "[]"):
-        if expression.endswith(suffix) and len(expression) > len(suffix):
-            return expression[: -len(suffix)]
+        head = expression.removesuffix(suffix)
+        # `.items[]`, `.a["b"][]`, `.[]`: an iteration of a path; not `// []`, a literal.
+        if head != expression and head[-1:] and (head[-1].isalnum() or head[-1] in '._]")?'):
+            return head
     return expression
