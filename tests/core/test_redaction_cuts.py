@@ -51,7 +51,7 @@ async def test_a_non_json_page_cut_at_1000_bytes_shows_no_start_of_a_secret(
 ) -> None:
     """An HTML page is mostly indentation: the excerpt collapses it, so a secret at byte 1000
     of the body comes within the 200 characters shown."""
-    page = b"<html>" + b"\n" * 990 + SECRET.encode() + b"</html>"
+    page = b"<html>" + b"\n" * 985 + SECRET.encode() + b"</html>"  # cut at its 9th byte
     html = Reply(200, body=page, headers={"Content-Type": "text/html"})
     api.route("GET", "/items", lambda _r: html)
     with pytest.raises(ResponseFormatError) as caught:
