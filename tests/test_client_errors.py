@@ -74,7 +74,8 @@ def next_link_with_secret(request: Received, number: int) -> Reply:
     return Reply(json_body={"items": [{"id": number}], "next": link})
 
 
-def ignores_page_param(_request: Received) -> Reply:
+@Finite
+def ignores_page_param(_request: Received, _number: int) -> Reply:
     return Reply(json_body={"items": [{"id": 1}, {"id": 2}]})
 
 
