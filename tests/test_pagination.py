@@ -360,3 +360,14 @@ def test_unknown_pagination_type_lists_the_allowed_names() -> None:
     settings = ConnectionSettings.model_construct(pagination_type="pages")
     with pytest.raises(ConfigurationError, match=r"paginationType: 'pages'.*allowed: none, offset"):
         build_paginator(settings)
+
+
+def test_the_documented_more_flag_default_once_carried_is_held_to_it() -> None:
+    """cursor without cursorPath: `has_more` answered on page 1, so a page 2 without it (and
+    with a cursor) is not read as "this API has no flag"."""
+    cursor = paginator("cursor")
+    assert cursor.next(page({"next_cursor": "c2", "has_more": True})) == NextPage(
+        {"cursor": "c2", "limit": 100}
+    )
+    with pytest.raises(PaginationError, match="hasMorePath 'has_more' is not in this response"):
+        cursor.next(page({"next_cursor": "c3", "items": [{}]}))
