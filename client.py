@@ -34,6 +34,7 @@ from pagination import Done, NextPage, Page, PaginationGuard, build_paginator
 from responses.completeness import CompletenessCheck
 from responses.data_path import extract_items
 from responses.error_body import check_default_errors, check_error_body
+from responses.list_presence import ListPresence
 from responses.list_size import ListSize, list_size
 from responses.streaming import (
     CHUNK_ITEMS,
@@ -82,6 +83,7 @@ class ApiClient:
         paginator = build_paginator(settings)
         guard = PaginationGuard(settings.max_pages)
         completeness = CompletenessCheck(settings, endpoint)
+        presence = ListPresence(endpoint.data_path)  # a page without its list is no end
         window = PageWindow(
             settings,
             lambda ahead: self._sender.build(endpoint, ahead, run.stats),
@@ -98,7 +100,7 @@ class ApiClient:
                 except (RequestTimeoutError, ResponseTooLargeError) as error:
                     raise _on_page(error, endpoint, run.pages + 1) from error
                 page = (response, run.pages + 1)
-                body, items = self._page(page, endpoint, completeness, whole_reason)
+                body, items = self._page(page, endpoint, (completeness, presence), whole_reason)
                 guard.check_page(response.content, len(items))
                 run.page(self._redact(url), len(items))
                 step = paginator.next(Page(response.url, response.headers, body, len(items)))
@@ -111,6 +113,7 @@ class ApiClient:
             raise _named(error, endpoint, run) from error
         finally:
             await window.close()
+        presence.finish()
         if note := window.summary():
             run.notes.append(note)
         run.finish(step.reason, step.suspicious, completeness.finish(run.where))
@@ -119,12 +122,13 @@ class ApiClient:
         self,
         page: tuple[httpx.Response, int],
         endpoint: Endpoint,
-        completeness: CompletenessCheck,
+        checks: tuple[CompletenessCheck, ListPresence],
         whole_reason: str | None,
     ) -> tuple[Any, Items]:
         """Decode one page (once), check it, and find its items. `page`: the response and its
-        number in the run, which every error about it names."""
+        number in the run, which every error about it names; `checks`: the run's own."""
         response, number = page
+        completeness, presence = checks
         where = f"{self._sender.describe(response.request, endpoint)} (page {number})"
         body = self._sender.decode(response.content, response, endpoint, where)
         if whole_reason is not None:
@@ -141,6 +145,7 @@ class ApiClient:
             check_default_errors(body, endpoint, response, where, self._redact, items=[])
             raise
         check_default_errors(body, endpoint, response, where, self._redact, items)
+        presence.observe(body, items, where, text)
         completeness.observe(body, items, response.headers)
         return body, items
 
@@ -181,6 +186,10 @@ class ApiClient:
                 yield items
             return
         run.page(self._redact(str(request.url)), stream.yielded)
+        presence = ListPresence(endpoint.data_path)  # one page: a wrong data_path is the case
+        if whole and not stream.yielded:
+            presence.observe(whole[0], [], where)
+        presence.finish()
         # The body lets the paginator see a next-page signal that paginationType none would
         # miss (a streamed body is not held: only its Link header is seen then).
         body = whole[0] if whole else None

@@ -28,6 +28,7 @@ from responses.pagination_guard import PaginationGuard as PaginationGuard  # re-
 from responses.pagination_signals import (
     DEFAULT_CURSOR_PATHS,
     DEFAULT_HAS_MORE_PATHS,
+    CarriedFlags,
     FirstPresent,
     header_names,
     is_truthy,
@@ -75,6 +76,7 @@ class Paginator:
         self._total = _path(settings.total_path)
         self._received = 0
         self._matched: set[str] = set()  # paths that found a value on some page of this run
+        self._flags = CarriedFlags()  # stop flags every page so far carried as true/false
         self._last_body: Any = None
         self._last_headers: httpx.Headers = httpx.Headers()
         self._in_body = settings.pagination_location == "body"
@@ -124,7 +126,9 @@ class Paginator:
     ) -> Done | None:
         """A stop because a signal is not in the response. Many APIs leave the key out on the
         last page (Microsoft Graph's @odata.nextLink, HubSpot's paging): when it matched on an
-        earlier page of this run, that is a certain stop. When it never matched, a typo in the
+        earlier page of this run, that is a certain stop (a true/false flag every earlier page
+        carried never gets here: `_read_flag` raises; a page without its item list neither:
+        `responses/list_presence.py` raises first). When it never matched, a typo in the
         path looks the same: an uncertain stop, reported as a warning — unless the page was
         full, which says more may follow. Then offset and page styles ask for the next page
         (None: an empty page ends the run for certain), and the documented default paths
@@ -159,9 +163,10 @@ class Paginator:
     def _flag_stop(self, page: Page) -> Done | None:
         """Stop when hasMorePath reads "no more" or lastPagePath reads "last page", by
         truthiness (responses/pagination_signals.py); an absent flag also stops, as an uncertain
-        stop. When both are set, hasMorePath decides (Port's spec says so)."""
+        stop — unless every earlier page carried it as true/false (`_read_flag`). When both
+        are set, hasMorePath decides (Port's spec says so)."""
         if self._has_more is not None:
-            more = self._look(self._has_more, page)
+            more = self._read_flag(self._has_more, page, "hasMorePath", absent=(MISSING,))
             if more is MISSING:
                 what = f"hasMorePath {self._has_more.spec!r}"
                 return self._absent_stop(self._has_more, what, "has-more flag absent")
@@ -169,13 +174,26 @@ class Paginator:
                 return Done("has-more flag false")
             return None
         if self._last_page is not None:
-            last = self._look(self._last_page, page)
-            if last is MISSING or last is None:  # a null "is last" says nothing either way
+            # A null "is last" says nothing either way: it counts as absent.
+            last = self._read_flag(self._last_page, page, "lastPagePath", absent=(MISSING, None))
+            if last is MISSING or last is None:
                 what = f"lastPagePath {self._last_page.spec!r}"
                 return self._absent_stop(self._last_page, what, "last-page flag absent")
             if is_truthy(last):
                 return Done("last-page flag true")
         return None
+
+    def _read_flag(
+        self, path: ResponsePath | FirstPresent, page: Page, setting: str, absent: tuple[Any, ...]
+    ) -> Any:
+        """The flag's value on this page; raises when every earlier page carried it as
+        true/false and this one lacks it (`CarriedFlags`)."""
+        value = self._look(path, page)
+        missing = any(value is marker for marker in absent)
+        keys = header_names if path.header else top_level_keys
+        where = page.headers if path.header else page.body
+        self._flags.note(path.spec, value, missing, setting, lambda: keys(where))
+        return value
 
     def _count_stop(self, page: Page) -> Done | None:
         """Offset/page styles: stop once the API's total (`totalPath`) is reached, or with
@@ -283,7 +301,7 @@ class CursorPaginator(Paginator):
     def _step(self, page: Page) -> NextPage | Done:
         self._seen_page(page)
         cursor = self._look(self._cursor, page)
-        if self._flag_is_default and self._has_more_absent(page):
+        if self._flag_is_default and self._has_more_absent(page) and not self._has_more_matched():
             self._has_more = None  # no default flag in this API: the cursor alone decides
         if stop := self._flag_stop(page):
             return stop
@@ -294,6 +312,9 @@ class CursorPaginator(Paginator):
         if not self._in_body and isinstance(cursor, str) and _is_absolute(cursor):
             return NextPage(url=cursor)
         return NextPage({self.settings.page_param: cursor, **self._size_params()})
+
+    def _has_more_matched(self) -> bool:
+        return self._has_more is not None and self._has_more.spec in self._matched
 
     def _has_more_absent(self, page: Page) -> bool:
         return (

@@ -54,6 +54,16 @@ class Redactor:
             return text
         return self._pattern.sub(MASK, text)
 
+    def masked_head(self, head: str) -> str:
+        """`head`, the start of a longer text cut anywhere, masked. A secret the cut split
+        cannot match its mask, so a trailing start of a secret is dropped with the rest."""
+        masked = self(head)
+        split = max(
+            (k for form in self._masked for k in range(1, len(form)) if masked.endswith(form[:k])),
+            default=0,
+        )
+        return masked[: len(masked) - split]
+
     def _rebuild(self) -> None:
         masked = self._permanent.union(*(g for h in self._generations.values() for g in h))
         if masked == self._masked:
@@ -100,6 +110,7 @@ def unmask_unset_settings(redact: Redactor) -> None:
 
 
 def excerpt(text: str, redact: Redactor, limit: int = 300) -> str:
-    """A short, single-line, redacted preview of a response body for error messages."""
+    """A short, single-line, redacted preview of a response body for error messages: masked
+    first, then cut (cut first, a secret straddling the cut would show its start)."""
     flat = " ".join(redact(text).split())
     return flat if len(flat) <= limit else flat[:limit] + "…"

@@ -179,7 +179,10 @@ class RequestSender:
             return json.loads(content)
         except ValueError:
             content_type = response.headers.get("content-type", "no content-type")
-            text = content[:1000].decode(response.charset_encoding or "utf-8", "replace")
+            head = content[:1000].decode(response.charset_encoding or "utf-8", "replace")
+            # Masked before excerpt collapses whitespace: a page of indentation can bring a
+            # secret cut at byte 1000 into the excerpt's first 200 characters.
+            text = self._redact.masked_head(head) if len(content) > 1000 else head
             raise ResponseFormatError(
                 f"{where} returned "
                 f"{response.status_code} with a body that is not JSON ({content_type}): "

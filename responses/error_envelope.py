@@ -15,6 +15,10 @@ recognised by default (`response_checks.check_default_errors` decides when they 
 - `errorMessages` — Jira's ErrorCollection, `{"errorMessages": [...], "errors": {}}`
   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#status-codes).
 - `error_message` — APIs that name their message so.
+- `errorMessage` (with `errorType`, `stackTrace`) — AWS Lambda's error object
+  (https://docs.aws.amazon.com/lambda/latest/api/API_ErrorObject.html), which API Gateway
+  answers with `200 OK` by default for a Lambda custom integration
+  (https://docs.aws.amazon.com/apigateway/latest/developerguide/handle-errors-in-lambda-integration.html).
 - `fault` — APIs behind Apigee (Salesforce Marketing Cloud and others), `{"fault":
   {"faultstring": ..., "detail": {"errorcode": ...}}}`
   (https://docs.apigee.com/api-platform/fundamentals/fault-handling).
@@ -30,9 +34,9 @@ import json
 from typing import Any
 
 # Keys whose truthy value marks an error, in the order their text is quoted.
-ERROR_KEYS = ("error", "errors", "errorMessages", "error_message", "fault")
+ERROR_KEYS = ("error", "errors", "errorMessages", "errorMessage", "error_message", "fault")
 # Keys that only add detail to a message found under ERROR_KEYS (or stand in for one).
-DETAIL_KEYS = ("error_description", "error_info", "message", "detail")
+DETAIL_KEYS = ("error_description", "error_info", "message", "detail", "errorType")
 # Keys of an object inside `errors` / `error` / `fault` that hold its human text.
 TEXT_KEYS = ("message", "faultstring", "error_description", "detail", "title", "description")
 CODE_KEYS = ("code", "errorcode", "errorCode", "status", "type")

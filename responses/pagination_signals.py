@@ -20,9 +20,10 @@ its value is text (`"true"`, `"false"`, `"0"`), and an absent header is an absen
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from core.errors import PaginationError
 from selection.response_paths import MISSING, ResponsePath
 
 FALSE_WORDS = frozenset({"", "false", "0", "no"})
@@ -59,6 +60,46 @@ def header_names(headers: Mapping[str, str], shown: int = 12) -> str:
     names = sorted({str(name).lower() for name in headers})
     more = f", … {len(names) - shown} more" if len(names) > shown else ""
     return f"response headers: {', '.join(names[:shown])}{more}" if names else "no headers"
+
+
+class CarriedFlags:
+    """Per endpoint run: the stop flags (hasMorePath, lastPagePath) every page so far carried
+    as true/false.
+
+    An API that writes a yes/no flag (Zendesk's `meta.has_more`, Jira's `isLast`) writes it on
+    every page, its last included (where it says false, or true for a last-page flag). A page
+    without it is then not a last page but a page of another shape — an error answered with 200
+    — and stopping there would let Ocean delete the entities of the pages not fetched: that
+    raises. A flag that is a cursor, URL or object (Jira's `nextPage`, HubSpot's `paging.next`)
+    ends by disappearing, as those APIs document, and is not held to this."""
+
+    def __init__(self) -> None:
+        self._history: dict[str, tuple[int, int]] = {}  # spec → (pages read, pages yes/no)
+
+    def note(
+        self, spec: str, value: Any, absent: bool, setting: str, keys: Callable[[], str]
+    ) -> None:
+        """Record the flag's value on one page; raise when it is absent after every earlier
+        page carried it as true/false. `keys`: what the response has, for the message."""
+        read, booleans = self._history.get(spec, (0, 0))
+        if absent and read and booleans == read:
+            raise PaginationError(
+                f"{setting} {spec!r} is not in this response, though each of the {read} "
+                "earlier page(s) of this run carried it as true/false: a page without its "
+                "stop flag is not a last page (the API says false there, or true for "
+                "lastPagePath). The resync fails and nothing is deleted; "
+                f"{keys()}"
+            )
+        if not absent and _is_yes_no(value):
+            booleans += 1
+        self._history[spec] = (read + 1, booleans)
+
+
+def _is_yes_no(value: Any) -> bool:
+    """A flag value that is a yes/no, as JSON or as header text: not a cursor, URL or object."""
+    if isinstance(value, bool):
+        return True
+    return isinstance(value, str) and value.strip().lower() in ("true", "false")
 
 
 class FirstPresent:

@@ -36,31 +36,58 @@ def html(_request: Received) -> Reply:
     return Reply(200, body=page, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
-def repeating_cursor(request: Received) -> Reply:
+# The servers of the loop and cap cases end by themselves (after LAST_PAGE answers), so a run
+# whose guard is missing finishes and the test fails, instead of running forever.
+LAST_PAGE = 6
+
+
+@dataclass(frozen=True)
+class Finite:
+    """`handler` given the number of the answer; after LAST_PAGE answers, an empty last page.
+    `fresh()` starts the count again, for each test."""
+
+    handler: Callable[[Received, int], Reply]
+
+    def fresh(self) -> Callable[[Received], Reply]:
+        answered: list[Received] = []
+
+        def handle(request: Received) -> Reply:
+            answered.append(request)
+            if len(answered) > LAST_PAGE:
+                return Reply(json_body={"items": []})
+            return self.handler(request, len(answered))
+
+        return handle
+
+
+@Finite
+def repeating_cursor(_request: Received, number: int) -> Reply:
     # Pages differ (so the identical-page guard stays quiet) but the cursor never moves on.
-    cursor = request.query.get("cursor", "first")
-    return Reply(json_body={"items": [{"id": cursor}], "meta": {"next": "same"}})
+    return Reply(json_body={"items": [{"id": number}], "meta": {"next": "same"}})
 
 
-def next_link_with_secret(request: Received) -> Reply:
+@Finite
+def next_link_with_secret(request: Received, number: int) -> Reply:
     page = int(request.query.get("page", "1"))
     # The API puts the token in its next link, and the link stops advancing after page 2.
     link = f"/items?access_token={SECRET}&page={min(page + 1, 2)}"
-    return Reply(json_body={"items": [{"id": page}], "next": link})
+    return Reply(json_body={"items": [{"id": number}], "next": link})
 
 
-def ignores_page_param(_request: Received) -> Reply:
+@Finite
+def ignores_page_param(_request: Received, _number: int) -> Reply:
     return Reply(json_body={"items": [{"id": 1}, {"id": 2}]})
 
 
-def endless(request: Received) -> Reply:
+@Finite
+def more_pages_than_the_cap(request: Received, _number: int) -> Reply:
     page = int(request.query["page"])
     return Reply(json_body={"items": [{"id": page}]})
 
 
 @dataclass
 class Failure:
-    handler: Callable[[Received], Reply]
+    handler: Callable[[Received], Reply] | Finite
     error: type[OceanCustomError]
     fragments: list[str]
     settings: dict[str, Any] = field(default_factory=dict)
@@ -124,7 +151,7 @@ FAILURES: dict[str, Failure] = {
         {"pagination_type": "page"},
     ),
     "max-pages": Failure(
-        endless,
+        more_pages_than_the_cap,
         PaginationError,
         ["maxPages=3", "raise maxPages"],
         {"pagination_type": "page", "max_pages": "3"},
@@ -135,7 +162,8 @@ FAILURES: dict[str, Failure] = {
 @pytest.mark.parametrize("case", FAILURES)
 async def test_failure_raises_names_the_key_and_hides_secrets(api: FakeApi, case: str) -> None:
     failure = FAILURES[case]
-    api.route("GET", "/items", failure.handler)
+    handler = failure.handler
+    api.route("GET", "/items", handler.fresh() if isinstance(handler, Finite) else handler)
     with captured_logs() as logs, pytest.raises(failure.error) as caught:
         await fetch(api.url, endpoint(api.url, **failure.selector), **failure.settings)
     message = str(caught.value)

@@ -84,11 +84,30 @@ def test_offset_stops_on_has_more_false(flag: Any) -> None:
 
 
 def test_offset_continues_on_has_more_true_and_stops_when_it_is_absent() -> None:
-    offset = paginator("offset", has_more_path="meta.hasMore")
-    assert isinstance(offset.next(page({"meta": {"hasMore": "true"}}, items=3)), NextPage)
+    offset = paginator("offset", has_more_path="meta.next")
+    assert isinstance(offset.next(page({"meta": {"next": {"after": "x"}}}, items=3)), NextPage)
     stop = done(offset.next(page({"meta": {}}, items=3)))  # absent is never "more"
     # It matched on the page before: the API leaves it out on its last page (HubSpot's paging).
     assert stop.reason == "has-more flag absent" and not stop.suspicious
+
+
+@pytest.mark.parametrize("style", ["offset", "page", "cursor", "next_link", "header_link"])
+@pytest.mark.parametrize(
+    ("knob", "carried"),
+    [("has_more_path", True), ("has_more_path", "true"), ("last_page_path", False)],
+)
+def test_a_yes_no_flag_every_earlier_page_carried_is_no_stop_when_absent(
+    style: str, knob: str, carried: Any
+) -> None:
+    """Issue 19: an error page (no flag, and items of its own shape) after pages that all said
+    `hasMore: true` is not the last page, whatever the style."""
+    knobs = {knob: "meta.flag", "cursor_path": "next", "next_link_path": "next"}
+    flagged = paginator(style, **knobs)
+    links = ('<https://api.example.com/v1/items?page=2>; rel="next"',)
+    body = {"meta": {"flag": carried}, "next": "https://api.example.com/v1/items?page=2"}
+    assert isinstance(flagged.next(page(body, items=3, links=links)), NextPage)
+    with pytest.raises(PaginationError, match=r"'meta.flag' is not in this response.*1 earlier"):
+        flagged.next(page({"errorMessage": "boom"}, items=1, links=links))
 
 
 def test_a_flag_that_never_matched_is_an_uncertain_stop_naming_the_path() -> None:
@@ -341,3 +360,14 @@ def test_unknown_pagination_type_lists_the_allowed_names() -> None:
     settings = ConnectionSettings.model_construct(pagination_type="pages")
     with pytest.raises(ConfigurationError, match=r"paginationType: 'pages'.*allowed: none, offset"):
         build_paginator(settings)
+
+
+def test_the_documented_more_flag_default_once_carried_is_held_to_it() -> None:
+    """cursor without cursorPath: `has_more` answered on page 1, so a page 2 without it (and
+    with a cursor) is not read as "this API has no flag"."""
+    cursor = paginator("cursor")
+    assert cursor.next(page({"next_cursor": "c2", "has_more": True})) == NextPage(
+        {"cursor": "c2", "limit": 100}
+    )
+    with pytest.raises(PaginationError, match="hasMorePath 'has_more' is not in this response"):
+        cursor.next(page({"next_cursor": "c3", "items": [{}]}))

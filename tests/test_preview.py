@@ -188,11 +188,12 @@ async def test_data_path_matching_nothing_is_warned_with_the_response_keys(
     report = await preview(api, tmp_path, port_resource("/items", ".items"))
     (resource,) = report.resources
     assert [page.items for page in resource.pages] == [0]
-    assert len(resource.warnings) == 2
-    (uncertain,) = [w for w in resource.warnings if "UNCERTAIN" in w]
-    (warning,) = [w for w in resource.warnings if "UNCERTAIN" not in w]
-    assert "matched nothing in any response of this run (response keys: data)" in uncertain
-    assert resource.stop_reasons[0].startswith("UNCERTAIN — no next link")
+    # Issue 19: no longer an uncertain stop of a resource that is "OK": a failure.
+    assert not report.ok and resource.status == "failed" and resource.error is not None
+    assert "data_path '.items' found no value (absent or null; response keys: data)" in (
+        resource.error
+    )
+    (warning,) = resource.warnings
     assert "data_path '.items' matched no items" in warning
     assert "the response is an object with keys: data" in warning
 

@@ -132,13 +132,17 @@ async def test_timeout_is_applied_and_fails_the_resync(api: FakeApi) -> None:
 
 
 async def test_looping_cursor_is_stopped_and_deletes_nothing(api: FakeApi) -> None:
-    api.route(
-        "GET",
-        "/api/v1/users",
-        lambda r: Reply(
-            json_body={"users": [{"id": r.query.get("cursor", "0"), "name": "x"}], "next": "same"}
-        ),
-    )
+    answered: list[Received] = []
+
+    def looping(request: Received) -> Reply:
+        # The cursor never moves on; after 6 answers the list ends, so that a run without the
+        # repeat guard finishes (and this test fails) instead of running forever.
+        answered.append(request)
+        if len(answered) > 6:
+            return Reply(json_body={"users": []})
+        return Reply(json_body={"users": [{"id": len(answered), "name": "x"}], "next": "same"})
+
+    api.route("GET", "/api/v1/users", looping)
     settings = config(api, pagination_type="cursor", cursor_path="next")
     result = await run_resync(settings, mapping(USERS_RESOURCE), STALE)
     assert result.deleted_entities == []

@@ -28,7 +28,7 @@ def test_longest_secret_wins_and_short_values_are_ignored() -> None:
 def test_excerpt_redacts_before_truncating() -> None:
     redact = Redactor([SECRET])
     text = "a" * 295 + SECRET
-    assert SECRET[:10] not in excerpt(text, redact, limit=300)
+    assert SECRET[:5] not in excerpt(text, redact, limit=300)
 
 
 def test_rotated_logins_keep_recent_tokens_and_retire_old_ones() -> None:

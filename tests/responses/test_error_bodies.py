@@ -21,15 +21,13 @@ The vendors send several of these with 4xx too; what is tested is the body when 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from loguru import logger
 
 from sample_api.server import FakeApi, Received, Reply
 from tests.client_kit import SECRET
+from tests.log_capture import captured_logs
 from tests.ocean_run import entity, mapping, resource, run_resync
 
 ITEMS = [{"id": n, "name": f"item-{n}"} for n in range(6)]
@@ -122,20 +120,6 @@ def shape_resource(name: str, path: str, data_path: str, **selector: Any) -> dic
     if name == "graphql":  # a GraphQL operation: a POST whose JSON body has a query string
         selector |= {"method": "POST", "body": {"query": GRAPHQL_QUERY}, "read_only": True}
     return resource(path, data_path=data_path, **selector)
-
-
-@contextmanager
-def captured_logs() -> Iterator[list[str]]:
-    """Every log line of the block, formatted as Ocean's own sinks format them: with
-    `diagnose=False` (port_ocean/log/logger_setup.py), so a traceback shows no local variables.
-    loguru's default would print the decoded error body held in a frame, which no production
-    sink writes."""
-    lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="DEBUG", diagnose=False)
-    try:
-        yield lines
-    finally:
-        logger.remove(sink)
 
 
 def failed_safely(result: Any, logs: list[str]) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.errors import FetchError, ResponseFormatError
+from core.errors import ConfigurationError, FetchError, ResponseFormatError
 from responses.streaming import CHUNK_ITEMS, StreamPlan, stream_plan
 from sample_api.server import FakeApi, Received, Reply
 from tests.client_kit import api_client, captured_logs, endpoint, fetch
@@ -99,8 +99,6 @@ async def test_an_array_inside_an_object_streams_at_its_plain_path(
     [
         ({"id": 1, "name": "one object"}, None, [{"id": 1, "name": "one object"}]),
         ([], None, []),
-        ({"items": None}, ".items", []),
-        ({"other": [{"id": 1}]}, ".items", []),
         # ijson's prefix `items.item` also names the key "item" of an object at .items
         ({"items": {"item": {"id": 1}}}, ".items", [{"item": {"id": 1}}]),
         # ... and an array under a key holding a dot; jq's .a.b is another place
@@ -112,8 +110,6 @@ async def test_an_array_inside_an_object_streams_at_its_plain_path(
     ids=[
         "object-is-one-item",
         "empty",
-        "null",
-        "absent",
         "key-named-item",
         "dotted-key",
         "iterate-object",
@@ -126,6 +122,25 @@ async def test_anything_but_a_plain_array_gives_what_the_whole_body_gives(
 ) -> None:
     api.route("GET", "/items", body_route(json.dumps(body).encode()))
     assert flat(await pages_of(api, data_path)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ({"items": None, "count": 0}, "response keys: items, count"),
+        ({"other": [{"id": 1}]}, "other"),
+    ],
+    ids=["null", "absent"],
+)
+async def test_a_data_path_that_finds_no_value_in_the_one_response_is_a_configuration_error(
+    api: FakeApi, body: Any, found: str
+) -> None:
+    """Issue 19: `.items` finding nothing in a body that is not empty would sync no items and
+    say done (a first install has nothing for the shrink guard to compare)."""
+    api.route("GET", "/items", body_route(json.dumps(body).encode()))
+    with pytest.raises(ConfigurationError, match=r"data_path '\.items' found no value") as caught:
+        await pages_of(api, ".items")
+    assert found in str(caught.value) and ".items // []" in str(caught.value)
 
 
 async def test_scalars_where_items_belong_are_an_error_naming_data_path(api: FakeApi) -> None:
