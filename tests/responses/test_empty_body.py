@@ -16,7 +16,8 @@ import pytest
 from sample_api.server import FakeApi, Received, Reply
 from tests.client_kit import SECRET
 from tests.ocean_run import entity, mapping, resource, run_resync
-from tests.responses.test_error_bodies import captured_logs, failed_safely
+from tests.log_capture import captured_logs
+from tests.responses.test_error_bodies import failed_safely
 
 ITEMS = [{"id": n, "name": f"item-{n}"} for n in range(6)]
 STALE = [entity(str(n)) for n in range(6)] + [entity("stale")]
