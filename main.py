@@ -17,8 +17,9 @@ from connection.settings import ConnectionSettings
 from connection.sources import load_from_ocean
 from core.redaction import Redactor, unmask_unset_settings
 from fanout.engine import FanOut, FanOutPlan
-from fetching.http_factory import build_http_client
+from fetching.http_factory import RequestLimiter, build_http_client, build_limiter
 from integration import EndpointResourceConfig
+from resync.kind_progress import track_kind
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
 from resync.scope import discovery_cache, forget_discoveries
@@ -30,7 +31,7 @@ REDACT = Redactor(SETTINGS.secrets)
 unmask_unset_settings(REDACT)
 logger.info(f"Ocean custom integration configured: {SETTINGS.describe()}")
 
-_client: tuple[asyncio.AbstractEventLoop, ApiClient] | None = None
+_client: tuple[asyncio.AbstractEventLoop, ApiClient, RequestLimiter] | None = None
 
 
 def api_client() -> ApiClient:
@@ -38,8 +39,9 @@ def api_client() -> ApiClient:
     global _client
     loop = asyncio.get_running_loop()
     if _client is None or _client[0] is not loop:
-        http = build_http_client(SETTINGS, REDACT)
-        _client = (loop, ApiClient(http, SETTINGS, REDACT))
+        limiter = build_limiter(SETTINGS)
+        http = build_http_client(SETTINGS, REDACT, limiter=limiter)
+        _client = (loop, ApiClient(http, SETTINGS, REDACT), limiter)
     return _client[1]
 
 
@@ -67,7 +69,9 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         pages = read_ahead(api_client().iter_items(endpoint))
     from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
 
-    async for items in guard_shrink(pages, SETTINGS):
+    # Progress lines while the kind syncs, its summary line, and the resync's after the last.
+    limiter = _client[2] if _client is not None else None
+    async for items in track_kind(kind, guard_shrink(pages, SETTINGS), limiter):
         yield items
 
 

@@ -114,6 +114,8 @@ class Recorder:
         extra = record["extra"]
         if "endpoint_page" in extra or "endpoint_run" in extra:
             return True
+        if "kind_summary" in extra or "kind_progress" in extra:
+            return False  # the report says all of it; a failure is the resource's error
         own_code = not str(record["name"]).startswith(("port_ocean", "preview", "uvicorn"))
         return own_code and record["level"].no >= loguru.logger.level("WARNING").no
 
@@ -123,7 +125,10 @@ class Recorder:
             return
         extra = record["extra"]
         if "endpoint_page" in extra:
-            report.pages.append(PageRecord(**extra["endpoint_page"]))
+            page = dict(extra["endpoint_page"])
+            total = page.pop("total", None)  # for the live line's ETA
+            report.expected_items = total if total is not None else report.expected_items
+            report.pages.append(PageRecord(**page))
         if "endpoint_run" in extra:
             report.runs.append(RunRecord(**extra["endpoint_run"]))
         if record["level"].no >= loguru.logger.level("WARNING").no:

@@ -23,7 +23,8 @@ STATUS_STYLE = {OK: ("ok", "green"), FAILED: ("FAILED", "bold red")}
 class Progress:
     """A rich progress line per resource (requests, pages, items), on stderr."""
 
-    def __init__(self, enabled: bool, console: Console | None = None) -> None:
+    def __init__(self, enabled: bool, console: Console | None = None, max_items: int = 0) -> None:
+        self._max_items = max_items  # the preview's --max-items: where the ETA aims (0: none)
         self._progress = (
             RichProgress(
                 SpinnerColumn(finished_text="•"),
@@ -59,11 +60,23 @@ class Progress:
 
     def changed(self, report: ResourceReport) -> None:
         if self._progress and report.index in self._tasks:
+            task = self._tasks[report.index]
             detail = (
                 f"{len(report.requests)} requests · {len(report.pages)} pages · "
-                f"{report.items} items"
+                f"{report.items} items" + self._pace(report, self._progress.tasks[task].elapsed)
             )
-            self._progress.update(self._tasks[report.index], detail=detail)
+            self._progress.update(task, detail=detail)
+
+    def _pace(self, report: ResourceReport, elapsed: float | None) -> str:
+        """` · 410 items/s · ETA 12s` (the ETA when the API stated how many items it has)."""
+        if not elapsed or not report.items:
+            return ""
+        rate = report.items / elapsed
+        target = report.expected_items
+        if target is not None and self._max_items:
+            target = min(target, self._max_items)
+        eta = f" · ETA {max(target - report.items, 0) / rate:.0f}s" if target else ""
+        return f" · {rate:.0f} items/s{eta}"
 
     def finished(self, report: ResourceReport) -> None:
         self.changed(report)
@@ -103,11 +116,9 @@ def _render_fetch(resource: dict[str, Any], say: Any) -> None:
     say(f"  Requests ({len(requests)}):")
     for request in requests[:MAX_REQUESTS_SHOWN]:
         status = request["status"] if request["status"] is not None else "no response"
-        took = request["duration_ms"]
-        say(
-            f"    {request['method']} {request['url']} → {status}"
-            + (f" {took:.0f} ms" * (took is not None))
-        )
+        took = request["duration_ms"]  # None when no response came (refused, timed out)
+        duration = f" {took:.0f} ms" if took is not None else ""
+        say(f"    {request['method']} {request['url']} → {status}{duration}")
     if len(requests) > MAX_REQUESTS_SHOWN:
         say(f"    … {len(requests) - MAX_REQUESTS_SHOWN} more (--json lists all)")
     pages = resource["pages"]
