@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
+from pathlib import Path
+from types import TracebackType
 from typing import cast
 
 from loguru import logger
@@ -15,6 +18,7 @@ from port_ocean.core.probe import ProbeContext
 from client import ApiClient
 from connection.settings import ConnectionSettings
 from connection.sources import load_from_ocean
+from core.errors import ConfigurationError
 from core.redaction import Redactor, unmask_unset_settings
 from fanout.engine import FanOut, FanOutPlan
 from fetching.http_factory import RequestLimiter, build_http_client, build_limiter
@@ -24,9 +28,30 @@ from resync.probe import run_probe
 from resync.read_ahead import read_ahead
 from resync.scope import discovery_cache, forget_discoveries
 
+
+def _said_alone(error: ConfigurationError) -> None:
+    """Should `error` end the process (`ocean sail` has nothing to catch it), print its
+    message alone, not under a 40-line traceback through click and Ocean's loader. In-process
+    callers (the preview, the test harness) catch it as usual and never reach the hook."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if value is not error:
+            previous(kind, value, tb)
+            return
+        root = Path(__file__).resolve().parent
+        sys.stderr.write(f"Ocean custom integration ({root}) cannot start: {error}\n")
+
+    sys.excepthook = hook
+
+
 # Parsed at import, which Ocean does at start-up: invalid settings stop the integration there,
 # with a message naming the key, before any resync can run.
-SETTINGS: ConnectionSettings = load_from_ocean(ocean.integration_config, os.environ)
+try:
+    SETTINGS: ConnectionSettings = load_from_ocean(ocean.integration_config, os.environ)
+except ConfigurationError as invalid:
+    _said_alone(invalid)
+    raise
 REDACT = Redactor(SETTINGS.secrets)
 unmask_unset_settings(REDACT)
 logger.info(f"Ocean custom integration configured: {SETTINGS.describe()}")

@@ -15,6 +15,11 @@ from loguru import logger
 from fetching.progress import KindProgress, current_kind
 from transport.stack import RequestStats
 
+NOT_PAGINATED_HINT = (
+    "if this endpoint is not paginated, give its resource selector.pagination: "
+    "{paginationType: none}"
+)
+
 
 @dataclass
 class EndpointRun:
@@ -53,6 +58,8 @@ class EndpointRun:
         )
         if self.kind is not None:
             self.kind.run_finished(self.stats, reason, suspicious)
+        if suspicious and self.pages == 1:  # one page and no pagination signal at all
+            self.notes.append(NOT_PAGINATED_HINT)
         notes = "".join(f"; {note}" for note in self.notes)
         bound.log(
             "WARNING" if suspicious else self.level,
