@@ -58,6 +58,10 @@ class EndpointRun:
         )
         if self.kind is not None:
             self.kind.run_finished(self.stats, reason, suspicious)
+        if self.stats.other_origin > 1:  # warned about once, on the first
+            self.notes.append(
+                f"{self.stats.other_origin} requests sent to another origin without credentials"
+            )
         if suspicious and self.pages == 1:  # one page and no pagination signal at all
             self.notes.append(NOT_PAGINATED_HINT)
         notes = "".join(f"; {note}" for note in self.notes)

@@ -73,10 +73,12 @@ class RequestSender:
         mark_body_values(request, step, settings)
         if not same_origin:
             _drop_cookies(request)
-            logger.warning(
-                f"{endpoint.kind}: next page is on another origin "
-                f"({_origin_text(request.url)}); sent without credentials"
-            )
+            if not stats.other_origin:  # once per run: the finish line counts them all
+                logger.warning(
+                    f"{endpoint.kind}: next page is on another origin "
+                    f"({_origin_text(request.url)}); sent without credentials"
+                )
+            stats.other_origin += 1
         return request
 
     def _paging(self, endpoint: Endpoint) -> ConnectionSettings:
