@@ -6,8 +6,9 @@ import json
 from types import TracebackType
 from typing import Any
 
-from rich.console import Console, JustifyMethod
+from rich.console import Console, JustifyMethod, OverflowMethod
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -101,7 +102,7 @@ def render_report(data: dict[str, Any], samples: int, console: Console | None = 
     for error in data["errors"]:
         say(f"Resync error: {error}", "red")
     say("")
-    out.print(_summary(resources))
+    _print_whole(out, _summary(resources))
     verdict = "All resources OK" if data["ok"] else "Some resources FAILED (exit status 1)"
     say(verdict, "bold green" if data["ok"] else "bold red")
 
@@ -176,7 +177,9 @@ def _summary(resources: list[dict[str, Any]]) -> Table:
     table = Table(title="Summary", title_justify="left")
     for column in ("kind", "status", "requests", "pages", "items", "entities", "failed mapping"):
         justify: JustifyMethod = "left" if column in ("kind", "status") else "right"
-        table.add_column(column, justify=justify, no_wrap=column != "kind")
+        # A kind too long for a terminal folds onto more lines: never cut to "…".
+        overflow: OverflowMethod = "fold" if column == "kind" else "ellipsis"
+        table.add_column(column, justify=justify, no_wrap=column != "kind", overflow=overflow)
     for r in resources:
         label, style = _status(r["status"])
         counts = (len(r["requests"]), len(r["pages"]), r["items"], len(r["entities"]))
@@ -184,6 +187,18 @@ def _summary(resources: list[dict[str, Any]]) -> Table:
             Text(r["kind"]), Text(label, style=style), *map(str, counts), str(r["failed_mapping"])
         )
     return table
+
+
+def _print_whole(out: Console, table: Table) -> None:
+    """Print a table without cutting its kind column. A terminal's width is real: a long kind
+    folds onto more lines there. Anything else (a CI log, a pipe) has no width: the table gets
+    the width it needs, so each kind stays whole on its line, searchable."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    needed = Measurement.get(out, out.options.update(width=100_000), table).maximum
+    wide = Console(file=out.file, width=max(needed, out.width), highlight=False, no_color=True)
+    wide.print(table)  # out.print would clamp the width to the console's
 
 
 def _status(status: str) -> tuple[str, str]:
