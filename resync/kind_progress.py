@@ -9,6 +9,7 @@ kind of the mapping, one line for the whole resync. Kinds run one after another 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -70,6 +71,9 @@ async def track_kind(
             yield items
     except GeneratorExit:
         outcome = "stopped early by its consumer"
+        raise
+    except asyncio.CancelledError:  # a newer resync or a shutdown: not this kind's failure
+        outcome = "stopped: the resync was cancelled"
         raise
     except BaseException as error:
         outcome = f"FAILED ({type(error).__name__}; nothing is deleted)"
