@@ -4,12 +4,14 @@ or a pipe, folded (not "…") on a narrow terminal."""
 from __future__ import annotations
 
 import io
+import re
+import time
 
 import pytest
 from rich.console import Console
 
 from preview.model import PreviewReport, ResourceReport
-from preview.render import render_report
+from preview.render import Progress, render_report
 
 KIND = "/api/v2/organizations/acme/projects/a-long-resource-name/with/many/segments/items.json"
 
@@ -35,3 +37,19 @@ def test_no_kind_is_cut_to_an_ellipsis(terminal: bool) -> None:
     assert "…" not in summary
     cells = [line.split("│")[1].strip() for line in summary.splitlines() if line.count("│") > 2]
     assert KIND in "".join(cells)
+
+
+def test_the_live_line_shows_the_rate_and_an_eta_to_the_stated_total() -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, width=160, force_terminal=True)
+    report = ResourceReport(index=0, kind="/items", blueprint="item")
+    with Progress(enabled=True, console=console, max_items=500) as progress:
+        progress.started(report)
+        time.sleep(0.05)
+        report.items, report.expected_items = 100, 10_000
+        progress.changed(report)
+        assert progress._progress is not None
+        detail = progress._progress.tasks[0].fields["detail"]
+    assert re.search(r"100 items · \d+ items/s · ETA \d+s$", detail), detail
+    report.expected_items = None
+    assert "ETA" not in Progress(enabled=False)._pace(report, 1.0)
