@@ -253,8 +253,8 @@ class EndpointSelector(Selector):
     @root_validator(skip_on_failure=True)
     def _check_query_page_size(cls, values: dict[str, Any]) -> dict[str, Any]:
         # A page size in query_params: a number that agrees with selector.pagination.
-        if connection := running_connection():
-            query, own = values.get("query_params") or {}, values.get("pagination")
+        query, own = values.get("query_params") or {}, values.get("pagination")
+        if query and (connection := running_connection()):
             try:
                 paging_with_query_size(query, own, connection)
             except ConfigurationError as error:

@@ -132,7 +132,7 @@ class KindProgress:
         )
 
     def snapshot(self) -> dict[str, object]:
-        """The structured copy of a line, for tools (the preview's live line)."""
+        """The structured copy of a progress or summary line, for tools that read the log."""
         return {
             "kind": self.kind,
             "items": self.items,
