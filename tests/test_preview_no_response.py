@@ -60,6 +60,9 @@ def test_unreachable_token_endpoint_is_a_message(tmp_path: Path) -> None:
     }
     code, out, err = preview(tmp_path, settings)
     assert_reported(code, out, err, f"POST {token_url}")
+    # The error names the token call that got no response, not only the page it was for.
+    assert f"while sending POST {token_url} for it, failed: ConnectError" in out
+    assert "Check the token or login endpoint (oauthTokenUrl" in out
     assert SECRET not in out + err
 
 
