@@ -102,10 +102,12 @@ class ApiClient:
                 page = (response, run.pages + 1)
                 body, items = self._page(page, endpoint, (completeness, presence), whole_reason)
                 guard.check_page(response.content, len(items))
+                run.expected = completeness.totals[-1] if completeness.totals else run.expected
                 run.page(self._redact(url), len(items))
                 step = paginator.next(Page(response.url, response.headers, body, len(items)))
                 if isinstance(step, NextPage) and window.addressable:
                     progress = _progress(step, run, len(items), completeness, response, body)
+                    run.expected = progress.total or progress.hinted_items or run.expected
                     window.plan(progress)
                 if items:
                     yield items

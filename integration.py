@@ -13,6 +13,7 @@ import os
 from dataclasses import replace
 from typing import Any, ClassVar, Literal, Self
 
+from loguru import logger
 from port_ocean.core.handlers.port_app_config.api import APIPortAppConfig
 from port_ocean.core.handlers.port_app_config.models import (
     PortAppConfig,
@@ -28,6 +29,7 @@ from connection.helm_map import normalise_helm_maps
 from connection.settings import ConnectionSettings
 from connection.sources import object_names
 from connection.urls import join_url
+from core.errors import ConfigurationError
 from incremental.checks import check_incremental
 from incremental.model import IncrementalSelector
 from incremental.registration import register_incremental_kinds
@@ -35,13 +37,14 @@ from mapping.body_placement import check_body_placement
 from mapping.config_errors import PortAppConfigError
 from mapping.dynamic_query_params import check_dynamic_query_params
 from mapping.jq_expressions import check_expression, check_port_mapping
-from mapping.pagination_override import check_pagination_override
+from mapping.pagination_override import check_pagination_override, running_connection
 from mapping.path_parameters import (
     PathParameter,
     check_placeholders,
     check_resource,
     check_skip_statuses,
 )
+from mapping.query_page_size import paging_with_query_size
 from mapping.request_body import check_body, evaluate_body
 from responses.data_path import check_data_path
 from selection.precise_jq import compile_jq
@@ -267,6 +270,17 @@ class EndpointSelector(Selector):
         check_incremental(values)  # placeholders where a full resync would send them literally
         return values
 
+    @root_validator(skip_on_failure=True)
+    def _check_query_page_size(cls, values: dict[str, Any]) -> dict[str, Any]:
+        # A page size in query_params: a number that agrees with selector.pagination.
+        query, own = values.get("query_params") or {}, values.get("pagination")
+        if query and (connection := running_connection()):
+            try:
+                paging_with_query_size(query, own, connection)
+            except ConfigurationError as error:
+                raise ValueError(str(error)) from None
+        return values
+
     @validator("path_parameters", pre=True)
     def _no_path_parameters(cls, value: Any) -> Any:
         return {} if value is None else value
@@ -339,6 +353,12 @@ class EndpointResourceConfig(ResourceConfig):
         run now: call this once per resync of the resource, and every page sends that body.
         Its `kind` is the path (fan-out fills its placeholders; messages name it)."""
         selector = self.selector
+        # query_params that set the page-size parameter set the page size (Port's Slack page).
+        paging, note = paging_with_query_size(
+            selector.query_params, selector.pagination, connection
+        )
+        if note:
+            logger.info(f"{self.kind}: {note}")
         endpoint = endpoint_for(
             self.path,
             join_url(connection.base_url, self.path),
@@ -347,9 +367,7 @@ class EndpointResourceConfig(ResourceConfig):
             error_message_path=selector.error_message_path,
             identity_path=selector.identity_path,
             allow_empty_body=selector.allow_empty_body,
-            pagination=connection.with_pagination(selector.pagination)
-            if selector.pagination
-            else None,
+            pagination=paging,
         )
         return replace(endpoint, body=evaluate_body(selector.body, self.kind))
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import AsyncIterator
 from functools import partial
+from pathlib import Path
+from types import TracebackType
 from typing import Any, cast
 
 from loguru import logger
@@ -18,25 +21,48 @@ from client import ApiClient
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from connection.sources import load_from_ocean
+from core.errors import ConfigurationError
 from core.redaction import Redactor, unmask_unset_settings
 from fanout.engine import FanOut, FanOutPlan
-from fetching.http_factory import build_http_client
+from fetching.http_factory import RequestLimiter, build_http_client, build_limiter
 from incremental.registration import serve_incremental_kinds_with
 from incremental.run import IncrementalRun, current_run
 from integration import EndpointResourceConfig
+from resync.kind_progress import track_kind
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
 from resync.scope import discovery_cache, forget_discoveries
 from upserts.check import fail_on_refusals
 
+
+def _said_alone(error: ConfigurationError) -> None:
+    """Should `error` end the process (`ocean sail` has nothing to catch it), print its
+    message alone, not under a 40-line traceback through click and Ocean's loader. In-process
+    callers (the preview, the test harness) catch it as usual and never reach the hook."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if value is not error:
+            previous(kind, value, tb)
+            return
+        root = Path(__file__).resolve().parent
+        sys.stderr.write(f"Ocean custom integration ({root}) cannot start: {error}\n")
+
+    sys.excepthook = hook
+
+
 # Parsed at import, which Ocean does at start-up: invalid settings stop the integration there,
 # with a message naming the key, before any resync can run.
-SETTINGS: ConnectionSettings = load_from_ocean(ocean.integration_config, os.environ)
+try:
+    SETTINGS: ConnectionSettings = load_from_ocean(ocean.integration_config, os.environ)
+except ConfigurationError as invalid:
+    _said_alone(invalid)
+    raise
 REDACT = Redactor(SETTINGS.secrets)
 unmask_unset_settings(REDACT)
 logger.info(f"Ocean custom integration configured: {SETTINGS.describe()}")
 
-_client: tuple[asyncio.AbstractEventLoop, ApiClient] | None = None
+_client: tuple[asyncio.AbstractEventLoop, ApiClient, RequestLimiter] | None = None
 
 
 def api_client() -> ApiClient:
@@ -44,8 +70,9 @@ def api_client() -> ApiClient:
     global _client
     loop = asyncio.get_running_loop()
     if _client is None or _client[0] is not loop:
-        http = build_http_client(SETTINGS, REDACT)
-        _client = (loop, ApiClient(http, SETTINGS, REDACT))
+        limiter = build_limiter(SETTINGS)
+        http = build_http_client(SETTINGS, REDACT, limiter=limiter)
+        _client = (loop, ApiClient(http, SETTINGS, REDACT), limiter)
     return _client[1]
 
 
@@ -65,15 +92,15 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
             return
         endpoint = incremental.endpoint(endpoint, SETTINGS)
     pages = _pages(kind, resource, endpoint, incremental)
-    if incremental is not None:  # upserts only: nothing is deleted, no shrink to guard
-        async for items in pages:
-            yield items
-        return
-    from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
+    if incremental is None:  # (an incremental run upserts only: nothing to delete or guard)
+        from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
 
-    # Port refused entities of this kind: fail it after its last batch (upserts/check.py),
-    # before the shrink guard judges counts that assume Port took them.
-    async for items in guard_shrink(fail_on_refusals(pages, REDACT), SETTINGS):
+        # Port refused entities of this kind: fail it after its last batch (upserts/check.py),
+        # before the shrink guard judges counts that assume Port took them.
+        pages = guard_shrink(fail_on_refusals(pages, REDACT), SETTINGS)
+    # Progress lines while the kind syncs, its summary line, and the resync's after the last.
+    limiter = _client[2] if _client is not None else None
+    async for items in track_kind(kind, pages, limiter):
         yield items
 
 

@@ -18,6 +18,14 @@ from transport.tls import TlsOptions
 USER_AGENT = "port-ocean-custom/0.1 (+https://github.com/port-labs/ocean)"
 DEFAULT_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
 
+__all__ = ["RequestLimiter", "build_http_client", "build_limiter"]
+
+
+def build_limiter(settings: ConnectionSettings) -> RequestLimiter:
+    """The integration-wide limiter (`maxConcurrentRequests`, `requestsPerSecond`); the caller
+    keeps it to read how many requests are in flight or waiting (progress lines)."""
+    return RequestLimiter(settings.max_concurrent_requests, settings.requests_per_second)
+
 
 def build_http_client(
     settings: ConnectionSettings,
@@ -35,8 +43,7 @@ def build_http_client(
     transport = build_transport(
         verify=settings.verify_ssl,
         concurrency=settings.max_concurrent_requests,
-        limiter=limiter
-        or RequestLimiter(settings.max_concurrent_requests, settings.requests_per_second),
+        limiter=limiter or build_limiter(settings),
         policy=RetryPolicy(max_retries=settings.max_retries, max_wait=settings.max_retry_wait),
         redact=redact,
         body_limits=BodyLimits.from_mb(

@@ -73,10 +73,12 @@ class RequestSender:
         mark_body_values(request, step, settings)
         if not same_origin:
             _drop_cookies(request)
-            logger.warning(
-                f"{endpoint.kind}: next page is on another origin "
-                f"({_origin_text(request.url)}); sent without credentials"
-            )
+            if not stats.other_origin:  # once per run: the finish line counts them all
+                logger.warning(
+                    f"{endpoint.kind}: next page is on another origin "
+                    f"({_origin_text(request.url)}); sent without credentials"
+                )
+            stats.other_origin += 1
         return request
 
     def _paging(self, endpoint: Endpoint) -> ConnectionSettings:
@@ -100,21 +102,34 @@ class RequestSender:
                 response = await self._http.send(request, stream=stream)
             except httpx.TimeoutException as error:  # not retried (a write, or maxRetries 0)
                 raise RequestTimeoutError(
-                    f"{self.describe(request, endpoint)} timed out "
+                    f"{self.describe(request, endpoint)}{self._via(error, request)} timed out "
                     f"(timeout={self._settings.timeout:g}s, which bounds connecting, the headers "
                     f"and the whole body): {type(error).__name__}: {self._redact(str(error))}. "
                     "Raise timeout or lower pageSize"
                 ) from None
             except httpx.HTTPError as error:
+                via = self._via(error, request)
+                hint = _AUTH_CALL_HINT if via else _network_hint(error)
                 raise FetchError(
-                    f"{self.describe(request, endpoint)} failed: {type(error).__name__}: "
-                    f"{self._redact(str(error))}{_network_hint(error)}"
+                    f"{self.describe(request, endpoint)}{via} failed: {type(error).__name__}: "
+                    f"{self._redact(str(error))}{hint}"
                 ) from None
             if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
                 self._check_status(response, endpoint)
                 return response
             request = self._redirect(request, response, endpoint)
         raise FetchError(f"{self.describe(request, endpoint)}: more than {MAX_REDIRECTS} redirects")
+
+    def _via(self, error: httpx.HTTPError, request: httpx.Request) -> str:
+        """When the request that got no response was another one — the auth flow's token or
+        login call, sent on this request's behalf — name it: it is the one to fix."""
+        try:
+            failed = error.request
+        except RuntimeError:  # an error raised without a request
+            return ""
+        if failed is request or failed.url == request.url:
+            return ""
+        return f", while sending {failed.method} {self._redact(str(failed.url))} for it,"
 
     def _redirect(
         self, request: httpx.Request, response: httpx.Response, endpoint: Endpoint
@@ -216,6 +231,12 @@ def _drop_cookies(request: httpx.Request) -> None:
 def _origin_text(url: httpx.URL) -> str:
     scheme, host, port = origin_of(url)
     return f"{scheme}://{host}:{port}"
+
+
+_AUTH_CALL_HINT = (
+    ". Check the token or login endpoint (oauthTokenUrl, customAuthRequest.endpoint) and that it "
+    "is reachable from where the integration runs"
+)
 
 
 def _network_hint(error: httpx.HTTPError) -> str:

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     limits = Limits(args.max_pages, args.max_items, args.samples)
     show_progress = not (args.json or args.no_progress or args.verbose) and sys.stderr.isatty()
     try:
-        with Progress(enabled=show_progress) as progress:
+        with Progress(enabled=show_progress, max_items=args.max_items) as progress:
             since = args.incremental_since
             run = run_preview(inputs, port_app_config, limits, progress, incremental_since=since)
             report = asyncio.run(run)

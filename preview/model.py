@@ -64,6 +64,7 @@ class ResourceReport:
     undiagnosed_failures: int = 0  # failures past the per-resource diagnosis cap
     warnings: list[str] = field(default_factory=list)
     limit_reached: str | None = None  # the preview limit that cut the fetch short
+    expected_items: int | None = None  # what the API says the list holds (totalPath, a count)
     error: str | None = None
 
     @property

@@ -114,6 +114,8 @@ class Recorder:
         extra = record["extra"]
         if "endpoint_page" in extra or "endpoint_run" in extra:
             return True
+        if "kind_summary" in extra or "kind_progress" in extra:
+            return False  # the report says all of it; a failure is the resource's error
         own_code = not str(record["name"]).startswith(("port_ocean", "preview", "uvicorn"))
         return own_code and record["level"].no >= loguru.logger.level("WARNING").no
 
@@ -123,7 +125,10 @@ class Recorder:
             return
         extra = record["extra"]
         if "endpoint_page" in extra:
-            report.pages.append(PageRecord(**extra["endpoint_page"]))
+            page = dict(extra["endpoint_page"])
+            total = page.pop("total", None)  # for the live line's ETA
+            report.expected_items = total if total is not None else report.expected_items
+            report.pages.append(PageRecord(**page))
         if "endpoint_run" in extra:
             report.runs.append(RunRecord(**extra["endpoint_run"]))
         if record["level"].no >= loguru.logger.level("WARNING").no:
@@ -180,22 +185,27 @@ class Recorder:
 
 
 def _warn_empty_pages(report: ResourceReport) -> None:
-    """A page where data_path found nothing: expected as the last page after full ones,
-    otherwise the endpoint is empty or data_path points at the wrong place."""
+    """Pages where data_path found nothing, in one line (however many pages): expected as the
+    last page after full ones, otherwise the endpoint is empty or data_path points at the wrong
+    place."""
     shapes = {r.url: r.body_shape for r in report.requests if r.body_shape}
     where = f"data_path {report.data_path!r}" if report.data_path else "the response"
-    any_items = any(page.items for page in report.pages)
-    for page in report.pages:
-        if page.items:
-            continue
-        if page is report.pages[-1] and any_items:
-            note = "normal for the last page"
-        else:
-            note = "if items were expected, data_path does not match the response"
-        shape = f"; the response is an {shapes[page.url]}" if page.url in shapes else ""
-        report.warnings.append(
-            f"page {page.page} ({page.url}): {where} matched no items ({note}){shape}"
-        )
+    empty = [page for page in report.pages if not page.items]
+    if not empty:
+        return
+    if empty == report.pages[-1:] and len(report.pages) > 1:
+        note = "normal for the last page"
+    else:
+        note = "if items were expected, data_path does not match the response"
+    first = empty[0]
+    shape = f"; the response is an {shapes[first.url]}" if first.url in shapes else ""
+    if len(empty) == 1:
+        pages = f"page {first.page} ({first.url})"
+    else:
+        numbers = ", ".join(str(page.page) for page in empty[:10])
+        more = ", …" if len(empty) > 10 else ""
+        pages = f"{len(empty)} pages ({numbers}{more}; first {first.url})"
+    report.warnings.append(f"{pages}: {where} matched no items ({note}){shape}")
 
 
 def _shape(response: httpx.Response) -> str | None:

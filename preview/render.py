@@ -6,8 +6,9 @@ import json
 from types import TracebackType
 from typing import Any
 
-from rich.console import Console, JustifyMethod
+from rich.console import Console, JustifyMethod, OverflowMethod
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,7 +24,8 @@ STATUS_STYLE = {OK: ("ok", "green"), FAILED: ("FAILED", "bold red")}
 class Progress:
     """A rich progress line per resource (requests, pages, items), on stderr."""
 
-    def __init__(self, enabled: bool, console: Console | None = None) -> None:
+    def __init__(self, enabled: bool, console: Console | None = None, max_items: int = 0) -> None:
+        self._max_items = max_items  # the preview's --max-items: where the ETA aims (0: none)
         self._progress = (
             RichProgress(
                 SpinnerColumn(finished_text="•"),
@@ -59,11 +61,23 @@ class Progress:
 
     def changed(self, report: ResourceReport) -> None:
         if self._progress and report.index in self._tasks:
+            task = self._tasks[report.index]
             detail = (
                 f"{len(report.requests)} requests · {len(report.pages)} pages · "
-                f"{report.items} items"
+                f"{report.items} items" + self._pace(report, self._progress.tasks[task].elapsed)
             )
-            self._progress.update(self._tasks[report.index], detail=detail)
+            self._progress.update(task, detail=detail)
+
+    def _pace(self, report: ResourceReport, elapsed: float | None) -> str:
+        """` · 410 items/s · ETA 12s` (the ETA when the API stated how many items it has)."""
+        if not elapsed or not report.items:
+            return ""
+        rate = report.items / elapsed
+        target = report.expected_items
+        if target is not None and self._max_items:
+            target = min(target, self._max_items)
+        eta = f" · ETA {max(target - report.items, 0) / rate:.0f}s" if target else ""
+        return f" · {rate:.0f} items/s{eta}"
 
     def finished(self, report: ResourceReport) -> None:
         self.changed(report)
@@ -88,7 +102,7 @@ def render_report(data: dict[str, Any], samples: int, console: Console | None = 
     for error in data["errors"]:
         say(f"Resync error: {error}", "red")
     say("")
-    out.print(_summary(resources))
+    _print_whole(out, _summary(resources))
     verdict = "All resources OK" if data["ok"] else "Some resources FAILED (exit status 1)"
     say(verdict, "bold green" if data["ok"] else "bold red")
 
@@ -103,11 +117,9 @@ def _render_fetch(resource: dict[str, Any], say: Any) -> None:
     say(f"  Requests ({len(requests)}):")
     for request in requests[:MAX_REQUESTS_SHOWN]:
         status = request["status"] if request["status"] is not None else "no response"
-        took = request["duration_ms"]
-        say(
-            f"    {request['method']} {request['url']} → {status}"
-            + (f" {took:.0f} ms" * (took is not None))
-        )
+        took = request["duration_ms"]  # None when no response came (refused, timed out)
+        duration = f" {took:.0f} ms" if took is not None else ""
+        say(f"    {request['method']} {request['url']} → {status}{duration}")
     if len(requests) > MAX_REQUESTS_SHOWN:
         say(f"    … {len(requests) - MAX_REQUESTS_SHOWN} more (--json lists all)")
     pages = resource["pages"]
@@ -165,7 +177,9 @@ def _summary(resources: list[dict[str, Any]]) -> Table:
     table = Table(title="Summary", title_justify="left")
     for column in ("kind", "status", "requests", "pages", "items", "entities", "failed mapping"):
         justify: JustifyMethod = "left" if column in ("kind", "status") else "right"
-        table.add_column(column, justify=justify, no_wrap=column != "kind")
+        # A kind too long for a terminal folds onto more lines: never cut to "…".
+        overflow: OverflowMethod = "fold" if column == "kind" else "ellipsis"
+        table.add_column(column, justify=justify, no_wrap=column != "kind", overflow=overflow)
     for r in resources:
         label, style = _status(r["status"])
         counts = (len(r["requests"]), len(r["pages"]), r["items"], len(r["entities"]))
@@ -173,6 +187,18 @@ def _summary(resources: list[dict[str, Any]]) -> Table:
             Text(r["kind"]), Text(label, style=style), *map(str, counts), str(r["failed_mapping"])
         )
     return table
+
+
+def _print_whole(out: Console, table: Table) -> None:
+    """Print a table without cutting its kind column. A terminal's width is real: a long kind
+    folds onto more lines there. Anything else (a CI log, a pipe) has no width: the table gets
+    the width it needs, so each kind stays whole on its line, searchable."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    needed = Measurement.get(out, out.options.update(width=100_000), table).maximum
+    wide = Console(file=out.file, width=max(needed, out.width), highlight=False, no_color=True)
+    wide.print(table)  # out.print would clamp the width to the console's
 
 
 def _status(status: str) -> tuple[str, str]:

@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
 from tests.image import (
     Instruction,
+    build_context,
     context_files,
     global_args,
     ignore_patterns,
@@ -170,3 +174,31 @@ def test_image_name_is_the_integration_type() -> None:
     assert pyproject["project"]["name"] == "custom"
     dockerfile_text = (ROOT / "Dockerfile").read_text()
     assert f"port-ocean-custom:{pyproject['project']['version']}" in dockerfile_text
+
+
+def test_every_module_of_the_integration_is_byte_compiled_at_build(tmp_path: Path) -> None:
+    """The image's compileall line, run on the build context: every package's modules get a
+    .pyc (`-l` compiled the top level only, leaving each start to recompile in a read-only
+    /app, issue 22 item 8), and the virtualenv pip already compiled is skipped."""
+    (line,) = [run for run in _args(RUNTIME, "RUN") if "compileall" in run]
+    app = build_context(tmp_path / "app")
+    (app / ".venv" / "lib").mkdir(parents=True)
+    (app / ".venv" / "lib" / "installed.py").write_text("VALUE = 1\n")
+    words = [word.replace("/app", str(app)) for word in shlex.split(line)]
+    assert words[0] == str(app / ".venv" / "bin" / "python")
+    subprocess.run([sys.executable, *words[1:]], check=True, timeout=120)
+    modules = [path for path in app.rglob("*.py") if ".venv" not in path.parts]
+    assert any(len(path.relative_to(app).parts) > 1 for path in modules)
+    missing = [
+        str(path.relative_to(app))
+        for path in modules
+        if not list((path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"))
+    ]
+    assert missing == []
+    assert not (app / ".venv" / "lib" / "__pycache__").exists()
+
+
+def test_the_image_quiets_oceans_per_batch_dsp_warning_with_ocean_core() -> None:
+    """See tests/test_log_noise.py: ocean-core is the mode the fallback lands in anyway."""
+    env = " ".join(_args(RUNTIME, "ENV"))
+    assert "OCEAN__PROCESSING_MODE=ocean-core" in env

@@ -177,3 +177,24 @@ def test_hosted_runtime_is_allowed_and_blocks_private_addresses() -> None:
     self_hosted = IntegrationConfiguration(runtime=Runtime.OnPrem, **common)
     assert hosted.disable_ip_outbound_blocker is False
     assert self_hosted.disable_ip_outbound_blocker is True
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda config: config["name"])
+def test_each_description_is_a_tooltip(config: dict[str, Any]) -> None:
+    """Port's form shows it as a tooltip: a sentence or two, the rest in the docs (issue 22)."""
+    assert len(config["description"]) <= 200
+
+
+def test_the_form_asks_first_for_what_most_users_need() -> None:
+    names = [config["name"] for config in CONFIGS]
+    assert names[:2] == ["baseUrl", "authType"]
+    sections = {s["label"]: s["configurationNames"] for s in SPEC["interface"]["sections"]}
+    assert sections["Pagination"][:5] == [
+        "paginationType",
+        "pageSize",
+        "cursorPath",
+        "hasMorePath",
+        "nextLinkPath",
+    ]
+    order = [name for name in names if name in sections["Pagination"]]
+    assert order == sections["Pagination"], "the spec's order and the section's agree"

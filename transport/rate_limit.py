@@ -31,18 +31,23 @@ class RequestLimiter:
         self._spacing: asyncio.Lock | None = None
         self._next_start = 0.0
         self.in_flight = 0
+        self.waiting = 0  # asked for a slot or a start and not yet given one (progress lines)
         self.peak_in_flight = 0
         self.started = 0
 
     async def acquire(self) -> None:
         if self._semaphore is None:
             self._semaphore = asyncio.Semaphore(self._concurrency)
-        await self._semaphore.acquire()
+        self.waiting += 1
         try:
-            await self._wait_for_start_slot()
-        except BaseException:
-            self._semaphore.release()
-            raise
+            await self._semaphore.acquire()
+            try:
+                await self._wait_for_start_slot()
+            except BaseException:
+                self._semaphore.release()
+                raise
+        finally:
+            self.waiting -= 1
         self.started += 1
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)

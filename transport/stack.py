@@ -62,6 +62,7 @@ class RequestStats:
     requests: int = 0
     retries: int = 0
     waited_seconds: float = 0.0
+    other_origin: int = 0  # requests sent without credentials to another origin (one warning)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ import pytest
 
 from sample_api.server import FakeApi, Received, Reply
 from tests.client_kit import SECRET
-from tests.ocean_run import entity, mapping, resource, run_resync
 from tests.log_capture import captured_logs
+from tests.ocean_run import entity, mapping, resource, run_resync
 from tests.responses.test_error_bodies import failed_safely
 
 ITEMS = [{"id": n, "name": f"item-{n}"} for n in range(6)]
