@@ -31,6 +31,7 @@ from connection.pagination_keys import (
     replaces_pagination,
 )
 from connection.spellings import apply_spellings
+from connection.webhook_settings import GROUP_FIELD, WebhookSettings, group_webhook_keys
 from core.errors import ConfigurationError
 from selection.response_paths import ResponsePath
 
@@ -59,6 +60,7 @@ SENSITIVE_KEYS = frozenset(
         "authValue",
         "customHeaders",
         "customAuthResponse",
+        "webhookSecret",
     }
 )
 # Fields filled by the loader, not settable by name (baseUrl's query string is split off it).
@@ -134,6 +136,13 @@ class ConnectionSettings(BaseModel):
     max_retry_wait: float = Field(default=60.0, gt=0)
     requests_per_second: float | None = Field(default=None, gt=0)
     max_deletion_share: float = Field(default=50.0, ge=0, le=100)  # shrink guard, percent
+    # webhookSecret / webhookSignature / webhookSignatureHeader (connection/webhook_settings.py)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _group_webhook_keys(cls, data: Any) -> Any:
+        return group_webhook_keys(data)
 
     @model_validator(mode="before")
     @classmethod
@@ -256,6 +265,7 @@ class ConnectionSettings(BaseModel):
                 values.extend(login_config.secret_values())
         values.extend(value for _, value in self.base_query_params)
         values.extend(header_secrets(self.custom_headers or {}))
+        values.extend(self.webhooks.secrets)
         return values
 
     @property
@@ -337,6 +347,8 @@ def _problems(error: ValidationError, given: dict[str, Any]) -> list[str]:
 def _describe_problem(problem: Any, given: dict[str, Any]) -> str:
     location = [str(part) for part in problem.get("loc", ())]
     message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+    if location[:1] == [GROUP_FIELD]:  # a grouped key (given flat): name it, not the group
+        location = location[1:]
     if not location:
         return message
     key = to_camel(location[0])

@@ -21,6 +21,7 @@ from pydantic.alias_generators import to_camel
 from connection import settings
 from connection.settings import ConnectionSettings, load_settings
 from connection.spellings import DECLARED_SPELLINGS
+from connection.webhook_settings import GROUP_FIELD, WebhookSettings
 from tests.conftest import ROOT
 
 PORT_TYPES = {"string", "url", "integer", "boolean", "object", "array"}
@@ -42,8 +43,19 @@ BY_NAME = {config["name"]: config for config in CONFIGS}
 FIELDS = {
     field.alias or to_camel(name): name
     for name, field in ConnectionSettings.model_fields.items()
-    if name not in settings.INTERNAL_FIELDS
+    if name not in settings.INTERNAL_FIELDS and name != GROUP_FIELD
 } | {to_camel(name): name for name in DECLARED_SPELLINGS}
+# Flat in the spec, grouped in the settings (connection/webhook_settings.py).
+FIELDS |= {to_camel(name): name for name in WebhookSettings.model_fields}
+
+
+def _field(name: str) -> Any:
+    """The settings field behind a snake_case name, grouped or not."""
+    return {**ConnectionSettings.model_fields, **WebhookSettings.model_fields}[name]
+
+
+def _value(parsed: ConnectionSettings, name: str) -> Any:
+    return getattr(parsed.webhooks if name in WebhookSettings.model_fields else parsed, name)
 
 
 def _factory() -> type[BaseModel]:
@@ -90,7 +102,7 @@ def test_secrets_are_sensitive_in_the_spec_and_never_echoed_by_settings() -> Non
     "config", [c for c in CONFIGS if "enum" in c], ids=lambda config: config["name"]
 )
 def test_every_enum_value_is_accepted_by_the_settings(config: dict[str, Any]) -> None:
-    annotation: Any = ConnectionSettings.model_fields[FIELDS[config["name"]]].annotation
+    annotation: Any = _field(FIELDS[config["name"]]).annotation
     for value in config["enum"]:
         TypeAdapter(annotation).validate_python(value)
     if "default" in config:
@@ -103,7 +115,7 @@ def test_every_enum_value_is_accepted_by_the_settings(config: dict[str, Any]) ->
 def test_spec_defaults_are_the_settings_defaults(config: dict[str, Any]) -> None:
     field_name = FIELDS[config["name"]]
     parsed = load_settings({"base_url": "https://api.example.com", field_name: config["default"]})
-    assert getattr(parsed, field_name) == ConnectionSettings.model_fields[field_name].default
+    assert _value(parsed, field_name) == _field(field_name).default
 
 
 def test_a_hosted_form_with_only_base_url_gives_the_documented_defaults() -> None:
