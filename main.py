@@ -19,6 +19,8 @@ from core.redaction import Redactor, unmask_unset_settings
 from fanout.engine import FanOut, FanOutPlan
 from fetching.http_factory import build_http_client
 from integration import EndpointResourceConfig
+from live_events.install import install_live_events
+from live_events.refetch import make_refetch
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
 from resync.scope import discovery_cache, forget_discoveries
@@ -41,6 +43,10 @@ def api_client() -> ApiClient:
         http = build_http_client(SETTINGS, REDACT)
         _client = (loop, ApiClient(http, SETTINGS, REDACT))
     return _client[1]
+
+
+# Live events (docs/live-events.md): POST /integration/webhook, when webhookSignature is set.
+install_live_events(SETTINGS.webhooks, make_refetch(api_client, SETTINGS))
 
 
 @ocean.on_resync()

@@ -69,8 +69,9 @@ class WebhookSettings(BaseModel):
         """One line for the start-up log; holds no secret."""
         if not self.enabled:
             return "live events off (webhookSignature not set)"
-        header = f" in {self.webhook_signature_header}" if self.webhook_signature_header else ""
-        return f"live events at POST /integration/webhook, signature {self.webhook_signature}{header}"
+        header = self.webhook_signature_header
+        where = f" in {header}" if header else ""
+        return f"at POST /integration/webhook, signature {self.webhook_signature}{where}"
 
 
 def group_webhook_keys(data: Any) -> Any:
