@@ -47,7 +47,10 @@ def _reset_ocean() -> None:
         signals._signal_handler.push(signals.SignalHandler())
 
 
-def build_app(port: FakePort, listen: int, config: dict[str, Any], listener: str) -> Ocean:
+def build_app(
+    port: FakePort, listen: int, config: dict[str, Any], listener: str, with_base_url: bool = True
+) -> Ocean:
+    """Ocean's app as `ocean sail` builds it, main.py imported; `with_base_url`: OCEAN__BASE_URL."""
     _reset_ocean()
     spec = get_spec_file(ROOT) or {}
     factory = default_config_factory(spec.get("configurations", []))
@@ -60,7 +63,7 @@ def build_app(port: FakePort, listen: int, config: dict[str, Any], listener: str
         "event_listener": {"type": listener},
         "integration": {"identifier": "my-custom-integration", "type": "custom", "config": config},
         "initialize_port_resources": False,
-        "base_url": f"http://127.0.0.1:{listen}",
+        "base_url": f"http://127.0.0.1:{listen}" if with_base_url else None,
         "send_raw_data_examples": False,
     }
     app = create_default_app(str(ROOT), factory, overrides)
