@@ -20,6 +20,7 @@ from fanout.engine import FanOut, FanOutPlan
 from fetching.http_factory import build_http_client
 from integration import EndpointResourceConfig
 from live_events.install import install_live_events
+from live_events.overlap import kept_during_resync
 from live_events.refetch import make_refetch
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
@@ -73,8 +74,9 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         pages = read_ahead(api_client().iter_items(endpoint))
     from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
 
-    async for items in guard_shrink(pages, SETTINGS):
-        yield items
+    async with kept_during_resync(kind):  # live events meanwhile win over older pages
+        async for items in guard_shrink(pages, SETTINGS):
+            yield items
 
 
 @ocean.on_resync_complete()

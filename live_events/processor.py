@@ -32,6 +32,7 @@ from port_ocean.core.handlers.webhook.webhook_event import (
 )
 
 from live_events.gate import MARKER_HEADER
+from live_events.overlap import record
 from live_events.refetch import Refetch, RefetchFailed
 from live_events.selector import LiveEventError, LiveEvents
 
@@ -112,6 +113,13 @@ class LiveEventsProcessor(AbstractWebhookProcessor):
         return isinstance(payload, dict)
 
     async def handle_event(
+        self, payload: EventPayload, resource: ResourceConfig
+    ) -> WebhookEventRawResults:
+        results = await self._results(payload, resource)
+        record(resource, results)  # applied again after a resync of the kind now running
+        return results
+
+    async def _results(
         self, payload: EventPayload, resource: ResourceConfig
     ) -> WebhookEventRawResults:
         delivery = envelope(payload, self.event.headers)
