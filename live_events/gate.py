@@ -12,9 +12,11 @@ has already been read. Ocean's own HTTP middleware also loads the mapping from P
 2. the signature is verified over those raw bytes (`signatures.py`) → 401 and nothing queued;
 3. only then is the body parsed: not a JSON object → 400; Slack's `url_verification`
    challenge is answered and GitHub's `ping` acknowledged here (neither is an event);
-4. the delivery is passed on to Ocean's route with the same bytes, plus a header carrying this
-   process's random marker, which the processor requires (`processor.py`): were the gate ever
-   missing, the processor would reject every delivery instead of trusting it.
+4. the delivery is passed on to Ocean's route with the same bytes, without its signature
+   headers (for a valid delivery the signature received *is* the one expected: nothing after
+   the gate can log it), plus a header carrying this process's random marker, which the
+   processor requires (`processor.py`): were the gate ever missing, the processor would reject
+   every delivery instead of trusting it.
 
 Answers carry no detail beyond the status word; the log line says why (never the secret, the
 signature received or the one expected).
@@ -31,10 +33,11 @@ from loguru import logger
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from connection.webhook_settings import WebhookSettings
-from live_events.signatures import SignatureRejected, verify
+from live_events.signatures import SignatureRejected, signature_headers, verify
 
 MAX_BODY_BYTES = 1024 * 1024
-MARKER_HEADER = "x-ocean-custom-verified"
+# Its name holds "token", so Ocean's own header logging (payload logging) redacts its value.
+MARKER_HEADER = "x-ocean-custom-gate-token"
 WEBHOOK_PATH = "/webhook"
 
 
@@ -112,7 +115,9 @@ class WebhookGate:
             return
         if await _handshake(payload, headers, send):
             return
-        marked = [*scope["headers"], (MARKER_HEADER.encode(), self._marker.encode())]
+        dropped = signature_headers(settings.webhook_signature_header)
+        kept = [(k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in dropped]
+        marked = [*kept, (MARKER_HEADER.encode(), self._marker.encode())]
         await self.app({**scope, "headers": marked}, _replay(body, receive), send)
 
 

@@ -64,6 +64,18 @@ def verify(
         raise SignatureRejected(f"unknown signature scheme {scheme!r}")
 
 
+def signature_headers(header_name: str | None) -> frozenset[str]:
+    """The (lower-cased) headers that carry signatures: dropped once verified, so that nothing
+    downstream can log the signature that, for a valid delivery, is the one expected."""
+    named = {header_name.lower()} if header_name else set()
+    return frozenset({*_KNOWN_SIGNATURE_HEADERS, *named})
+
+
+_KNOWN_SIGNATURE_HEADERS = frozenset(
+    {"x-hub-signature-256", "x-hub-signature", "stripe-signature", "x-slack-signature"}
+)
+
+
 def _digest(key: bytes, message: bytes) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 

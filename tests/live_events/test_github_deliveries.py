@@ -176,7 +176,7 @@ def test_a_signature_over_another_body_gets_401(app: App) -> None:
 def test_a_forged_marker_header_does_not_pass_the_gate(app: App) -> None:
     url, port = app.url, app.port
     body = issue_body(7, "forged title")
-    response = deliver(url, body, **{"X-Ocean-Custom-Verified": "guess"})
+    response = deliver(url, body, **{"X-Ocean-Custom-Gate-Token": "guess"})
     assert response.status_code == 401
     assert changes_before_sentinel(url, port) == []
 
