@@ -8,6 +8,7 @@ real server is covered by test_github_deliveries.py; these pin the byte-level ru
 from __future__ import annotations
 
 import json
+from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
@@ -50,9 +51,9 @@ async def run(
         read += 1
         return script.pop(0)
 
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
@@ -130,7 +131,7 @@ async def test_other_routes_pass_untouched(path: str) -> None:
     async def receive() -> dict[str, Any]:
         return chunk(b"{}", False)
 
-    async def send(_message: dict[str, Any]) -> None:
+    async def send(_message: MutableMapping[str, Any]) -> None:
         return None
 
     await gate(scope, receive, send)

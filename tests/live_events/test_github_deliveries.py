@@ -217,6 +217,8 @@ def test_ping_is_acknowledged(app: App) -> None:
     response = deliver(url, body, github_signature(body), event="ping")
     assert response.status_code == 200
     assert changes_before_sentinel(url, port) == []
+    assert app.logged("acknowledged GitHub's ping")  # by the gate: never queued as an event
+    assert not app.logged("x-github-event='ping'")
 
 
 def test_a_failing_item_jq_is_logged_and_that_resource_changes_nothing(app: App) -> None:
