@@ -78,7 +78,10 @@ class WebhookGate:
         try:
             body = await _read_body(headers, receive)
         except _TooLarge:
-            logger.warning(f"live events: delivery refused (413): body over {MAX_BODY_BYTES} bytes")
+            logger.warning(
+                f"live events: delivery from {_client(scope)} refused (413): body over "
+                f"{MAX_BODY_BYTES} bytes"
+            )
             await _answer(send, 413, {"status": "payload too large"})
             return
         except _Disconnected:
@@ -101,7 +104,8 @@ class WebhookGate:
             )
         except SignatureRejected as rejected:
             logger.warning(
-                f"live events: delivery rejected (401, webhookSignature {scheme}): {rejected}"
+                f"live events: delivery from {_client(scope)} rejected (401, webhookSignature "
+                f"{scheme}): {rejected}"
             )
             await _answer(send, 401, {"status": "unauthorized"})
             return
@@ -110,7 +114,10 @@ class WebhookGate:
         except (UnicodeDecodeError, ValueError):
             payload = None
         if not isinstance(payload, dict):
-            logger.warning("live events: delivery refused (400): the body is not a JSON object")
+            logger.warning(
+                f"live events: delivery from {_client(scope)} refused (400): the body is not a "
+                "JSON object"
+            )
             await _answer(send, 400, {"status": "expected a JSON object"})
             return
         if await _handshake(payload, headers, send):
@@ -153,6 +160,12 @@ async def _handshake(payload: dict[str, Any], headers: dict[str, str], send: Sen
         await _answer(send, 200, {"status": "ok"})
         return True
     return False
+
+
+def _client(scope: Scope) -> str:
+    """The peer's address (a proxy's, behind one), for telling senders apart in the log."""
+    client = scope.get("client")
+    return f"{client[0]}:{client[1]}" if client else "an unknown address"
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
