@@ -4,8 +4,11 @@ Called from main.py while Ocean loads the integration, before its HTTP server st
 middleware cannot be added later). A deployment that could not process deliveries stops here
 with a message naming the setting, instead of answering 200 to deliveries nobody processes:
 
-- `OCEAN__BASE_URL` unset: Ocean registers the route but starts no worker for its queue
-  (`Ocean._register_addons`), so deliveries would be acknowledged and never applied;
+- `OCEAN__BASE_URL` unset under `WEBHOOKS_ONLY`: Ocean would register the route but start no
+  worker for its queue (`Ocean._register_addons`), so deliveries would be acknowledged and never
+  applied. Under a resync listener the process stays up with live events off and a WARNING (no
+  route: 404, not a silent 200): Port's chart gives the base URL only to its live-events worker
+  when that worker is enabled, and the resync deployment must still start;
 - Ocean's Redis live-events consumer (`OCEAN__LIVE_EVENTS__IS_REDIS_STREAM_CONSUMER_ENABLED`):
   deliveries would reach the processor without passing this process's signature check.
 
@@ -19,6 +22,7 @@ import secrets
 
 from loguru import logger
 from port_ocean.context.ocean import ocean
+from port_ocean.core.models import EventListenerType
 
 from connection.webhook_settings import WebhookSettings
 from core.errors import ConfigurationError
@@ -38,12 +42,21 @@ def install_live_events(settings: WebhookSettings, refetch: Refetch) -> bool:
         logger.info(f"Live events: off in this process (event listener {listener.type.value})")
         return False
     if not app.base_url:
-        raise ConfigurationError(
-            "webhookSignature is set (live events), but OCEAN__BASE_URL is not: Ocean starts "
-            "its webhook workers only with a base URL, so deliveries would be acknowledged "
-            "and never applied. Set OCEAN__BASE_URL (Helm: liveEvents.baseUrl) to the URL "
-            "the sender reaches this integration at, e.g. https://ocean-custom.example.com"
+        if listener.type == EventListenerType.WEBHOOKS_ONLY:  # live events are its only job
+            raise ConfigurationError(
+                "webhookSignature is set (live events), but OCEAN__BASE_URL is not: Ocean "
+                "starts its webhook workers only with a base URL, so deliveries would be "
+                "acknowledged and never applied. Set OCEAN__BASE_URL (Helm: liveEvents.baseUrl) "
+                "to the URL the sender reaches this integration at, e.g. "
+                "https://ocean-custom.example.com"
+            )
+        logger.warning(
+            "Live events: off in this process: OCEAN__BASE_URL is not set (Helm: "
+            "liveEvents.baseUrl), and without it Ocean applies no delivery; deliveries here "
+            "get 404. Fine when a live-events worker (WEBHOOKS_ONLY) takes them; otherwise "
+            "set it."
         )
+        return False
     if app.config.live_events.is_redis_stream_consumer_enabled:
         raise ConfigurationError(
             "webhookSignature is set (live events), but Ocean's Redis live-events consumer "

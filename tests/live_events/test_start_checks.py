@@ -41,6 +41,15 @@ def test_a_missing_base_url_stops_the_start() -> None:
     assert SECRET not in str(caught.value)
 
 
+def test_a_resync_process_without_base_url_starts_with_live_events_off() -> None:
+    """As Port's chart runs the resync deployment beside its live-events worker."""
+    config = {**API, "webhook_signature": "github", "webhook_secret": SECRET}
+    with captured_logs() as lines, FakePort(mapping()) as port:
+        app = build_app(port, free_port(), config, "POLLING", with_base_url=False)
+    assert "/integration/webhook" not in _routes(app)
+    assert any("WARNING" in line and "OCEAN__BASE_URL is not set" in line for line in lines)
+
+
 def test_signature_none_is_a_warning_and_registers_the_route() -> None:
     with captured_logs() as lines, FakePort(mapping()) as port:
         app = build_app(port, free_port(), {**API, "webhook_signature": "none"}, "POLLING")
