@@ -111,7 +111,7 @@ class WebhookGate:
             return
         try:
             payload = json.loads(body)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             payload = None
         if not isinstance(payload, dict):
             logger.warning(
@@ -120,7 +120,7 @@ class WebhookGate:
             )
             await _answer(send, 400, {"status": "expected a JSON object"})
             return
-        if await _handshake(payload, headers, send):
+        if await _handshake(scheme, payload, headers, send):
             return
         dropped = signature_headers(settings.webhook_signature_header)
         kept = [(k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in dropped]
@@ -149,11 +149,15 @@ async def _read_body(headers: dict[str, str], receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def _handshake(payload: dict[str, Any], headers: dict[str, str], send: Send) -> bool:
+async def _handshake(
+    scheme: str, payload: dict[str, Any], headers: dict[str, str], send: Send
+) -> bool:
     """Answer a vendor's handshake (already signature-checked); True when answered."""
-    if payload.get("type") == "url_verification" and isinstance(payload.get("challenge"), str):
+    challenge = payload.get("challenge")
+    slack = scheme in ("slack", "none")  # another sender's "url_verification" is just data
+    if slack and payload.get("type") == "url_verification" and isinstance(challenge, str):
         logger.info("live events: answered Slack's url_verification challenge")
-        await _answer(send, 200, {"challenge": payload["challenge"]})
+        await _answer(send, 200, {"challenge": challenge})
         return True
     if headers.get("x-github-event") == "ping":
         logger.info("live events: acknowledged GitHub's ping")

@@ -139,3 +139,19 @@ async def test_other_routes_pass_untouched(path: str) -> None:
 
     await gate(scope, receive, send)
     assert inner.calls == [({}, b"{}")]
+
+
+async def test_a_signed_but_absurdly_nested_body_gets_400_not_a_crash() -> None:
+    body = b"[" * 200_000 + b"]" * 200_000  # valid JSON, deeper than Python's recursion limit
+    body = body[: MAX_BODY_BYTES // 2] + body[-(MAX_BODY_BYTES // 2) :]
+    headers = {"x-hub-signature-256": github_signature(body)}
+    status, _answer, inner, _read = await run([chunk(body, False)], headers)
+    assert (status, inner.calls) == (400, [])
+
+
+async def test_only_slack_gets_a_url_verification_answer() -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "abc"}).encode()
+    headers = {"x-hub-signature-256": github_signature(body)}
+    status, answer, inner, _read = await run([chunk(body, False)], headers)
+    assert status == 200 and b"abc" not in answer  # a GitHub body: handed on as data
+    assert inner.calls[0][1] == body
