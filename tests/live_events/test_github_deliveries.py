@@ -36,12 +36,14 @@ ISSUES = resource(
     title=".title",
     live_events={**LIVE, "delete_when": '.body.action == "deleted"'},
 )
-# The same kind again, another blueprint: one delivery updates both resources.
+# The same kind again, another blueprint: one delivery updates both resources. Its query keeps
+# out issues titled "hidden": Ocean then deletes their entity, as a resync would.
 TITLES = resource(
     KIND,
     blueprint="issueTitle",
     identifier='"t-" + (.number | tostring)',
     title=".title",
+    query='.title != "hidden"',
     live_events=LIVE,
 )
 # A resource whose item jq fails on these deliveries (the title is not JSON text).
@@ -122,6 +124,15 @@ def test_edited_issue_updates_the_entity_title(app: App) -> None:
     # The same delivery matched the second resource of the kind, mapped by its own mapping.
     wait_for(lambda: upserted(port, "issueTitle").get("t-7") == "Widgets break on Mondays", "t-7")
     assert not port.deleted
+
+
+def test_the_resources_query_applies_to_live_items(app: App) -> None:
+    url, port = app.url, app.port
+    body = issue_body(7, "hidden")
+    assert deliver(url, body, github_signature(body)).status_code == 200
+    wait_for(lambda: upserted(port).get("7") == "hidden", "the first resource's update")
+    wait_for(lambda: any(e["identifier"] == "t-7" for e in port.deleted), "t-7 deleted")
+    assert "t-7" not in upserted(port, "issueTitle")
 
 
 def test_deleted_issue_deletes_the_entity(app: App) -> None:
