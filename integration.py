@@ -33,6 +33,7 @@ from core.errors import ConfigurationError
 from incremental.checks import check_incremental
 from incremental.model import IncrementalSelector
 from incremental.registration import register_incremental_kinds
+from live_events.selector import LiveEvents
 from mapping.body_placement import check_body_placement
 from mapping.config_errors import PortAppConfigError
 from mapping.dynamic_query_params import check_dynamic_query_params
@@ -245,6 +246,17 @@ class EndpointSelector(Selector):
             "endpoint, its data_path and field (jq per item → value), as in path_parameters. "
             "The endpoint is called once per value (per combination with several, and with "
             "path_parameters); each item gets the value as __<name>."
+        ),
+    )
+
+    # Live events (docs/live-events.md): which webhook deliveries update this resource.
+    live_events: LiveEvents | None = Field(
+        default=None,
+        title="Live events",
+        description=(
+            "Opt in to the API's webhooks at POST /integration/webhook: when (jq over "
+            '{"headers", "body"}), item (jq to the item(s)), delete_when, refetch and '
+            "refetch_path. Items are mapped by this resource's mapping."
         ),
     )
 

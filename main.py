@@ -28,6 +28,9 @@ from fetching.http_factory import RequestLimiter, build_http_client, build_limit
 from incremental.registration import serve_incremental_kinds_with
 from incremental.run import IncrementalRun, current_run
 from integration import EndpointResourceConfig
+from live_events.install import install_live_events
+from live_events.overlap import kept_during_resync
+from live_events.refetch import make_refetch
 from resync.kind_progress import track_kind
 from resync.probe import run_probe
 from resync.read_ahead import read_ahead
@@ -76,6 +79,10 @@ def api_client() -> ApiClient:
     return _client[1]
 
 
+# Live events (docs/live-events.md): POST /integration/webhook, when webhookSignature is set.
+install_live_events(SETTINGS.webhooks, make_refetch(api_client, SETTINGS))
+
+
 @ocean.on_resync()
 async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
     """Yield each page's items; any error propagates so Ocean deletes nothing.
@@ -100,8 +107,9 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         pages = guard_shrink(fail_on_refusals(pages, REDACT), SETTINGS)
     # Progress lines while the kind syncs, its summary line, and the resync's after the last.
     limiter = _client[2] if _client is not None else None
-    async for items in track_kind(kind, pages, limiter):
-        yield items
+    async with kept_during_resync(kind):  # live events meanwhile win over older pages
+        async for items in track_kind(kind, pages, limiter):
+            yield items
 
 
 def _pages(

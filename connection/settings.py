@@ -24,7 +24,7 @@ from connection.auth_config import (
     check_auth_endpoint,
 )
 from connection.custom_headers import header_secrets
-from connection.key_auth import KEY_AUTH, KEY_AUTH_NAMES, KeyAuthSettings, gather_key_auth
+from connection.key_auth import KEY_AUTH, KeyAuthSettings, gather_key_auth
 from connection.key_auth import SENSITIVE as KEY_AUTH_SENSITIVE
 from connection.pagination_keys import (
     PAGINATION_KEYS,
@@ -33,6 +33,7 @@ from connection.pagination_keys import (
     replaces_pagination,
 )
 from connection.spellings import apply_spellings
+from connection.webhook_settings import GROUP_FIELD, WebhookSettings, group_webhook_keys
 from core.errors import ConfigurationError
 from selection.response_paths import ResponsePath
 
@@ -56,6 +57,12 @@ DEFAULT_PAGE_PARAM: dict[str, str] = {"offset": "offset", "page": "page", "curso
 DEFAULT_SIZE_PARAM: dict[str, str] = {"offset": "limit", "page": "size", "cursor": "limit"}
 SECRET_FIELDS = ("api_token", "password", "api_key", "oauth_client_secret")
 # Keys whose value is never echoed in an error (spec.yaml marks them sensitive).
+# Settings that arrive flat (as every spec value does) and are held in a group of their own,
+# by the ConnectionSettings field that holds the group.
+GROUPED_FIELDS: dict[str, type[BaseModel]] = {
+    KEY_AUTH: KeyAuthSettings,
+    GROUP_FIELD: WebhookSettings,
+}
 SENSITIVE_KEYS = frozenset(
     {
         "apiToken",
@@ -69,6 +76,7 @@ SENSITIVE_KEYS = frozenset(
         "customHeaders",
         "customAuthResponse",
         *KEY_AUTH_SENSITIVE,
+        "webhookSecret",
     }
 )
 # Fields filled by the loader, not settable by name (baseUrl's query string is split off it).
@@ -151,6 +159,13 @@ class ConnectionSettings(BaseModel):
     max_retry_wait: float = Field(default=60.0, gt=0)
     requests_per_second: float | None = Field(default=None, gt=0)
     max_deletion_share: float = Field(default=50.0, ge=0, le=100)  # shrink guard, percent
+    # webhookSecret / webhookSignature / webhookSignatureHeader (connection/webhook_settings.py)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _group_webhook_keys(cls, data: Any) -> Any:
+        return group_webhook_keys(data)
 
     _gather_key_auth = model_validator(mode="before")(gather_key_auth)
 
@@ -280,6 +295,7 @@ class ConnectionSettings(BaseModel):
         values.extend(value for _, value in self.base_query_params)
         values.extend(header_secrets(self.custom_headers or {}))
         values.extend(self.key_auth.secret_values())
+        values.extend(self.webhooks.secrets)
         return values
 
     @property
@@ -362,14 +378,15 @@ def _problems(error: ValidationError, given: dict[str, Any]) -> list[str]:
 def _describe_problem(problem: Any, given: dict[str, Any]) -> str:
     location = [str(part) for part in problem.get("loc", ())]
     message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
-    if location[:1] == [KEY_AUTH]:  # a flat setting gathered into key_auth
+    if location[:1] and location[0] in GROUPED_FIELDS:  # a flat setting gathered into a group
         location = location[1:]
     if not location:
         return message
     key = to_camel(location[0])
     kind = problem.get("type")
     if kind == "extra_forbidden":  # its value is not echoed: it may be a misspelt secret
-        known = [to_camel(name) for name in [*ConnectionSettings.model_fields, *KEY_AUTH_NAMES]]
+        grouped = [name for group in GROUPED_FIELDS.values() for name in group.model_fields]
+        known = [to_camel(name) for name in [*ConnectionSettings.model_fields, *grouped]]
         close = get_close_matches(key, known, n=1)
         suggestion = f"; did you mean {close[0]}?" if close else ""
         return f"{key}: unknown setting (check its spelling against .port/spec.yaml){suggestion}"

@@ -19,8 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from connection import settings
-from connection.key_auth import KEY_AUTH, KEY_AUTH_NAMES, KeyAuthSettings
-from connection.settings import ConnectionSettings, load_settings
+from connection.settings import GROUPED_FIELDS, ConnectionSettings, load_settings
 from connection.spellings import DECLARED_SPELLINGS
 from tests.conftest import ROOT
 
@@ -40,26 +39,29 @@ CONFIGS: list[dict[str, Any]] = SPEC.get("configurations", [])
 BY_NAME = {config["name"]: config for config in CONFIGS}
 # What the spec declares: every setting a user may set, and the documented spellings of some
 # (translated when they load: connection/spellings.py).
+# Flat in the spec, grouped in the settings (connection/key_auth.py, webhook_settings.py).
+GROUP_OF = {name: field for field, group in GROUPED_FIELDS.items() for name in group.model_fields}
 FIELDS = (
     {
         field.alias or to_camel(name): name
         for name, field in ConnectionSettings.model_fields.items()
-        if name not in settings.INTERNAL_FIELDS and name != KEY_AUTH
+        if name not in settings.INTERNAL_FIELDS and name not in GROUPED_FIELDS
     }
     | {to_camel(name): name for name in DECLARED_SPELLINGS}
-    # Flat in the spec, gathered into one field of the settings (connection/key_auth.py).
-    | {to_camel(name): name for name in KEY_AUTH_NAMES}
+    | {to_camel(name): name for name in GROUP_OF}
 )
 
 
 def _model_field(name: str) -> Any:
-    if name in KEY_AUTH_NAMES:
-        return KeyAuthSettings.model_fields[name]
+    """The settings field behind a snake_case name, grouped or not."""
+    if name in GROUP_OF:
+        return GROUPED_FIELDS[GROUP_OF[name]].model_fields[name]
     return ConnectionSettings.model_fields[name]
 
 
 def _parsed_value(parsed: ConnectionSettings, name: str) -> Any:
-    return getattr(parsed.key_auth if name in KEY_AUTH_NAMES else parsed, name)
+    holder = getattr(parsed, GROUP_OF[name]) if name in GROUP_OF else parsed
+    return getattr(holder, name)
 
 
 def _factory() -> type[BaseModel]:

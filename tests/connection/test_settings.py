@@ -11,8 +11,8 @@ import yaml
 from port_ocean.config.dynamic import default_config_factory
 from pydantic.alias_generators import to_camel
 
-from connection.key_auth import KEY_AUTH, KEY_AUTH_NAMES
 from connection.settings import (
+    GROUPED_FIELDS,
     INTERNAL_FIELDS,
     AuthType,
     ConnectionSettings,
@@ -264,9 +264,11 @@ def test_several_problems_are_reported_together() -> None:
 
 def test_spec_configuration_names_are_the_settings_fields() -> None:
     ocean_model = default_config_factory(SPEC["configurations"])
-    fields = set(ConnectionSettings.model_fields) - INTERNAL_FIELDS - {KEY_AUTH}
-    # The key-auth settings are flat in the spec, one field (key_auth) of the settings.
-    assert set(ocean_model.model_fields) == fields | set(DECLARED_SPELLINGS) | KEY_AUTH_NAMES
+    fields = set(ConnectionSettings.model_fields) - INTERNAL_FIELDS - set(GROUPED_FIELDS)
+    # Grouped settings (key auth, webhooks) are flat in the spec, one field of the settings each.
+    for group in GROUPED_FIELDS.values():
+        fields |= set(group.model_fields)
+    assert set(ocean_model.model_fields) == fields | set(DECLARED_SPELLINGS)
 
 
 def test_spec_defaults_agree_with_the_settings_defaults() -> None:
