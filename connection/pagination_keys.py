@@ -11,20 +11,20 @@ from pydantic.alias_generators import to_camel
 
 from core.errors import ConfigurationError
 
-PAGINATION_KEYS = (
+PAGINATION_KEYS = (  # in the order of .port/spec.yaml
     "pagination_type",
-    "pagination_location",
     "page_size",
-    "pagination_param",
-    "size_param",
-    "start_page",
     "cursor_path",
     "has_more_path",
-    "last_page_path",
     "next_link_path",
+    "pagination_param",
+    "size_param",
+    "last_page_path",
+    "start_page",
     "header_link_rel",
-    "max_pages",
     "total_path",
+    "pagination_location",
+    "max_pages",
     "strict_total",
     "stop_on_short_page",
     "parallel_pages",

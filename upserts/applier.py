@@ -50,7 +50,7 @@ class RefusalRecordingApplier(HttpEntitiesStateApplier):
         sent = Counter(str(entity.blueprint) for entity in entities)
         missing: dict[str, list[str]] = {}
         for entity in refused:
-            identifier = entity.identifier if isinstance(entity.identifier, str) else ""
+            identifier = "" if _searched(entity.identifier) else str(entity.identifier)
             missing.setdefault(str(entity.blueprint), []).append(identifier)
         ledger = current_ledger()
         if ledger is not None:
@@ -58,23 +58,24 @@ class RefusalRecordingApplier(HttpEntitiesStateApplier):
         kept = [
             Entity(identifier=entity.identifier, blueprint=entity.blueprint, icon=None, title=None)
             for entity in refused
-            if isinstance(entity.identifier, str)  # a search identifier: Port's is unknown
+            if not _searched(entity.identifier)  # a search identifier: Port's is unknown
         ]
         return [*accepted, *kept]
 
 
 def _not_accepted(entities: list[Entity], accepted: list[Entity]) -> list[Entity]:
     """The entities Ocean did not get back as accepted. Accepted ones come back under their
-    (blueprint, identifier); one with a search identifier comes back under the identifier Port
-    resolved, so those are matched by count per blueprint."""
+    (blueprint, identifier) — a number as text when Port made it one, so identifiers are
+    compared as text; one with a search identifier (an object) comes back under the identifier
+    Port resolved, so those are matched by count per blueprint."""
     keys = Counter(
-        (str(e.blueprint), e.identifier) for e in accepted if isinstance(e.identifier, str)
+        (str(e.blueprint), str(e.identifier)) for e in accepted if not _searched(e.identifier)
     )
     refused: list[Entity] = []
     searched: dict[str, list[Entity]] = {}
     for entity in entities:
-        key = (str(entity.blueprint), entity.identifier)
-        if not isinstance(entity.identifier, str):
+        key = (str(entity.blueprint), str(entity.identifier))
+        if _searched(entity.identifier):
             searched.setdefault(key[0], []).append(entity)
         elif keys[key] > 0:
             keys[key] -= 1
@@ -84,6 +85,11 @@ def _not_accepted(entities: list[Entity], accepted: list[Entity]) -> list[Entity
         resolved = sum(n for (bp, _), n in keys.items() if bp == blueprint)
         refused.extend(waiting[resolved:])
     return refused
+
+
+def _searched(identifier: object) -> bool:
+    """A search identifier (`{"combinator": ..., "rules": [...]}`), resolved by Port."""
+    return isinstance(identifier, dict)
 
 
 def _resync_resource_index() -> int | None:

@@ -131,7 +131,7 @@ def test_a_non_pagination_key_is_named_with_its_path_value_and_the_allowed_keys(
     text = mapping_error({"paginationType": "offset", "baseUrl": "https://other.example.com"})
     assert "resources[1].selector.pagination.baseUrl = 'https://other.example.com'" in text
     assert "not a pagination setting" in text
-    assert "allowed here: paginationType, paginationLocation, pageSize, paginationParam" in text
+    assert "allowed here: paginationType, pageSize, cursorPath, hasMorePath" in text
 
 
 def test_a_misspelt_key_gets_a_suggestion() -> None:

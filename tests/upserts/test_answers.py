@@ -76,6 +76,13 @@ def test_not_accepted_matches_plain_identifiers_and_counts_search_identifiers() 
     ]
 
 
+def test_a_number_identifier_accepted_as_text_or_number_is_not_refused() -> None:
+    # Mappings without `| tostring` send numbers; Port may answer with them as text.
+    sent = [entity(1), entity(5), entity(7)]
+    refused = _not_accepted(sent, [entity("1"), entity(5)])
+    assert [e.identifier for e in refused] == [7]
+
+
 def test_the_larger_view_counts_and_few_words_are_kept() -> None:
     ledger = Ledger()
     # Ocean took all 3 as accepted, but Port's answers refused 2 (error answers after a 413).
