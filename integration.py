@@ -28,6 +28,7 @@ from connection.helm_map import normalise_helm_maps
 from connection.settings import ConnectionSettings
 from connection.sources import object_names
 from connection.urls import join_url
+from entity_mapping.processor import PageEntityProcessor
 from mapping.body_placement import check_body_placement
 from mapping.config_errors import PortAppConfigError
 from mapping.dynamic_query_params import check_dynamic_query_params
@@ -352,5 +353,7 @@ class EndpointPortAppConfig(PortAppConfig):
 
 
 class OceanCustomIntegration(BaseIntegration):
+    EntityProcessorClass = PageEntityProcessor  # Ocean's mapping, a page per jq program
+
     class AppConfigHandlerClass(APIPortAppConfig):
         CONFIG_CLASS = EndpointPortAppConfig
