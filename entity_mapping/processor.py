@@ -84,6 +84,7 @@ class PageEntityProcessor(JQEntityProcessor):
             self._note_fallback(mapping.kind, reason)
             return await super()._parse_items(mapping, raw_results, parse_all)
         logger.info(f"Parsing {len(raw_results)} raw results into entities")
+        logger.debug(f"Mapping {len(raw_results)} items of {mapping.kind} with one jq program")
         mapped, errors = await self._map_rows(plan, mapping, raw_results, rows, parse_all)
         logger.debug(
             f"Finished parsing raw results into entities with {len(errors)} errors. "

@@ -1,0 +1,109 @@
+"""Parity: our page-at-a-time processor and Ocean's `JQEntityProcessor` give the same verdict —
+passed and failed entities (types kept), misconfiguration records, errors and warnings — on
+every mapping of the corpus (`corpus_kit.py`) × items built to break it, under the mapping's
+own selector and under one that is not a clean boolean.
+
+    .venv/bin/python -m pytest -q -p no:cacheprovider tests/entity_mapping
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic.v1 import ValidationError
+
+from tests.entity_mapping.corpus_kit import ADVERSARIAL_QUERIES, corpus, items_for
+from tests.entity_mapping.processor_kit import ocean_for_mapping, resource_config, run_both
+
+CORPUS = corpus()
+
+
+def test_the_corpus_holds_every_shipped_and_documented_mapping() -> None:
+    sources = {mapping.source.split("#")[0].split("@")[0] for mapping in CORPUS}
+    assert len(CORPUS) >= 100
+    assert any(s.startswith("examples/") for s in sources)
+    assert any(s.startswith("tests/corpus/configs/") for s in sources)
+    assert "README.md" in sources
+
+
+@pytest.mark.parametrize("number", range(len(CORPUS)), ids=[m.name for m in CORPUS])
+async def test_same_verdict_as_ocean(number: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    resource = CORPUS[number].resource
+    queries = [None, ADVERSARIAL_QUERIES[number % len(ADVERSARIAL_QUERIES)]]
+    with ocean_for_mapping(monkeypatch):
+        for query in queries:
+            try:
+                mapping = resource_config(resource, query)
+            except ValidationError:
+                pytest.skip("not a mapping Ocean loads (a negative example)")
+            theirs, ours, processor = await run_both(mapping, items_for(resource))
+            assert ours == theirs, f"selector {mapping.selector.query!r}"
+            assert not processor.fallback_pages, "a shipped mapping left the fast path"
+
+
+# Cases no shipped mapping covers: each is a rule of Ocean's contract.
+EDGE_MAPPINGS: dict[str, dict[str, Any]] = {
+    "first output of several": {"identifier": ".tags[] | tostring", "title": "(.b, .a)"},
+    "no output, null, error": {"identifier": ".id|tostring", "title": "empty", "icon": "null"},
+    "runtime errors": {"identifier": ".id|tostring", "title": ".name.x", "team": 'error("no")'},
+    "single quotes": {"identifier": "'fixed'", "title": "(.name|tostring) + 'x'"},
+    "falls back: does not compile": {"identifier": ".id|tostring", "title": ".name + ' x'"},
+    "comment and dotted key": {
+        "identifier": ".id | tostring # the id",
+        "properties": {"a.b": '.["a.b"]', "url": '"https://h/#/x"'},
+    },
+    "empty objects": {"identifier": ".id|tostring", "properties": {}, "relations": {}},
+    "falsy identifier": {"identifier": ".id | if . == 1 then \"\" else tostring end"},
+    "dynamic blueprint": {"identifier": ".id|tostring", "blueprint": ".kind"},
+    "env": {"identifier": ".id|tostring", "title": "$ENV | type", "icon": "env | length"},
+    "falls back: def": {"identifier": "def f: tostring; .id | f"},
+    "falls back: search identifier": {
+        "identifier": {
+            "combinator": '"and"',
+            "rules": [{"property": '"$title"', "operator": '"="', "value": ".name"}],
+        },
+    },
+    "falls back: search relation": {
+        "identifier": ".id|tostring",
+        "relations": {
+            "owner": {
+                "combinator": '"and"',
+                "rules": [{"property": '"email"', "operator": '"="', "value": ".name"}],
+            }
+        },
+    },
+}
+
+EDGE_ITEMS: list[Any] = [
+    {"id": 1, "name": "a", "tags": [3, 4], "a": 1, "b": None, "kind": "item", "flag": True},
+    {"id": 2, "name": {"x": "é"}, "tags": [], "b": False, "kind": None, "flag": "true"},
+    {"id": 2**63 + 1, "name": None, "tags": "no", "a.b": [1], "kind": "", "flag": False},
+    {"id": None, "tags": [[]], "kind": "other", "flag": None},
+    {"flag": 0},
+]
+
+
+@pytest.mark.parametrize("env_access", [True, False])
+@pytest.mark.parametrize("query", ["true", ".flag", ".id > 1", "empty", "(.flag|not)"])
+@pytest.mark.parametrize("name", list(EDGE_MAPPINGS))
+async def test_edge_mappings(
+    name: str, query: str, env_access: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mappings = {"blueprint": '"item"', **EDGE_MAPPINGS[name]}
+    resource = {"kind": "/x", "port": {"entity": {"mappings": mappings}}}
+    with ocean_for_mapping(monkeypatch, env_access):
+        theirs, ours, processor = await run_both(resource_config(resource, query), EDGE_ITEMS)
+    assert ours == theirs
+    assert bool(processor.fallback_pages) == name.startswith("falls back")
+
+
+@pytest.mark.parametrize("query", ["true", ".flag"])
+async def test_parse_all_keeps_items_that_fail_the_selector(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mappings = {"identifier": ".id|tostring", "blueprint": '"item"', "title": ".name"}
+    resource = {"kind": "/x", "port": {"entity": {"mappings": mappings}}}
+    with ocean_for_mapping(monkeypatch):
+        theirs, ours, _ = await run_both(resource_config(resource, query), EDGE_ITEMS, True)
+    assert ours == theirs
