@@ -10,6 +10,7 @@ missing keys, wrong types (objects for strings, strings for objects, nested arra
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def _nest(paths: list[tuple[str, ...]], leaf: Any, every: int = 1) -> dict[str, 
                 target[key] = {}
             target = target[key]
         if path[-1] not in target:
-            target[path[-1]] = leaf(path) if callable(leaf) else leaf
+            target[path[-1]] = leaf(path) if callable(leaf) else copy.deepcopy(leaf)
     return item
 
 

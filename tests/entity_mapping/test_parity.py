@@ -8,6 +8,7 @@ own selector and under one that is not a clean boolean.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -96,6 +97,20 @@ async def test_edge_mappings(
         theirs, ours, processor = await run_both(resource_config(resource, query), EDGE_ITEMS)
     assert ours == theirs
     assert bool(processor.fallback_pages) == name.startswith("falls back")
+
+
+async def test_a_page_jq_cannot_take_goes_through_oceans_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A datetime is not JSON: Ocean converts it per item (`make_json_compatible`); the page
+    program cannot take the page, so Ocean's path maps it, counted."""
+    mappings = {"identifier": ".id|tostring", "blueprint": '"item"', "title": ".at"}
+    resource = {"kind": "/x", "port": {"entity": {"mappings": mappings}}}
+    items = [*EDGE_ITEMS, {"id": 9, "at": datetime(2024, 1, 2, 3, 4, tzinfo=UTC)}]
+    with ocean_for_mapping(monkeypatch):
+        theirs, ours, processor = await run_both(resource_config(resource, "true"), items)
+    assert ours == theirs
+    assert processor.fallback_pages == {"/x": 1}
 
 
 @pytest.mark.parametrize("query", ["true", ".flag"])
