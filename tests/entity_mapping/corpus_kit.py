@@ -31,7 +31,7 @@ ADVERSARIAL_QUERIES = (
     ".flag",
     ".flag == true",
     "empty",
-    ".id | test(\"1\")",
+    '.id | test("1")',
     "1",
     "null",
     "(.flag // false) | not",

@@ -1,6 +1,6 @@
 """Parity: our page-at-a-time processor and Ocean's `JQEntityProcessor` give the same verdict —
 passed and failed entities (types kept), misconfiguration records, errors and warnings — on
-every mapping of the corpus (`corpus_kit.py`) × items built to break it, under the mapping's
+every mapping of the corpus (`corpus_kit.py`) times items built to break it, under the mapping's
 own selector and under one that is not a clean boolean.
 
     .venv/bin/python -m pytest -q -p no:cacheprovider tests/entity_mapping
@@ -55,7 +55,7 @@ EDGE_MAPPINGS: dict[str, dict[str, Any]] = {
         "properties": {"a.b": '.["a.b"]', "url": '"https://h/#/x"'},
     },
     "empty objects": {"identifier": ".id|tostring", "properties": {}, "relations": {}},
-    "falsy identifier": {"identifier": ".id | if . == 1 then \"\" else tostring end"},
+    "falsy identifier": {"identifier": '.id | if . == 1 then "" else tostring end'},
     "dynamic blueprint": {"identifier": ".id|tostring", "blueprint": ".kind"},
     "env": {"identifier": ".id|tostring", "title": "$ENV | type", "icon": "env | length"},
     "falls back: def": {"identifier": "def f: tostring; .id | f"},
