@@ -12,7 +12,8 @@ and mapping in one program (`page_program.py`) and then applies Ocean's rules it
   misconfiguration (path → expression); an error gives null, Ocean's own warning (its search
   is re-run for that one field) and the misconfiguration;
 - an entity is kept only with a truthy identifier and blueprint, then `Entity.parse_obj`, with
-  the same failed/filtered counts, the same summary warnings and required-field levels.
+  the same failed/filtered counts, the same summary warnings and required-field levels
+  (`entities.py` skips pydantic's validation only where it would change nothing).
 
 A mapping the program cannot reproduce (search identifiers or relations, non-string values,
 expressions `page_program.unsupported` names), a program that does not compile and a page jq
@@ -40,6 +41,7 @@ from port_ocean.core.handlers.port_app_config.models import ResourceConfig
 from port_ocean.core.models import Entity
 from port_ocean.core.ocean_types import RAW_ITEM, CalculationResult, EntitySelectorDiff
 
+from entity_mapping.entities import entity_from_mapping
 from entity_mapping.page_program import PageProgram, unsupported
 from entity_mapping.switch import fast_mapping_enabled
 
@@ -185,7 +187,7 @@ class PageEntityProcessor(JQEntityProcessor):
             if result.misconfigurations:
                 misconfigured |= result.misconfigurations
             if result.entity.get("identifier") and result.entity.get("blueprint"):
-                entity = Entity.parse_obj(result.entity)
+                entity = entity_from_mapping(result.entity)
                 (passed if result.did_entity_pass_selector else failed).append(entity)
             else:
                 skipped += 1

@@ -76,7 +76,10 @@ def verdict(result: CalculationResult, warnings: list[str]) -> Verdict:
     diff = result.entity_selector_diff
 
     def shown(entities: list[Any]) -> list[str]:
-        return [json.dumps(e.dict(exclude_unset=True), default=repr) for e in entities]
+        return [
+            json.dumps([type(e).__name__, e.dict(exclude_unset=True), e.dict()], default=repr)
+            for e in entities
+        ]
 
     return {
         "passed": shown(diff.passed),

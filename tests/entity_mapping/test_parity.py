@@ -56,6 +56,7 @@ EDGE_MAPPINGS: dict[str, dict[str, Any]] = {
     },
     "empty objects": {"identifier": ".id|tostring", "properties": {}, "relations": {}},
     "falsy identifier": {"identifier": '.id | if . == 1 then "" else tostring end'},
+    "icon and team converted": {"identifier": ".id|tostring", "icon": ".id", "team": ".tags"},
     "dynamic blueprint": {"identifier": ".id|tostring", "blueprint": ".kind"},
     "env": {"identifier": ".id|tostring", "title": "$ENV | type", "icon": "env | length"},
     "falls back: def": {"identifier": "def f: tostring; .id | f"},
