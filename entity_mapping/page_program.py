@@ -34,6 +34,15 @@ _UNFIT = re.compile(
     r"\$__loc__|\b(?:def|repeat|while|until|recurse|range|infinite|limit|halt|halt_error"
     r"|input|inputs|input_filename|input_line_number|import|include)\b"
 )
+# Expressions with at most one output — a path (`.a.b`, `.["x"]`, `.a[0]`) piped into builtins
+# with one output each, or a literal — need no `first`, whose label and break cost as much as
+# such an expression: `[E]` is `[first(E)]` for them. (Even for another expression `[E]` would
+# decide the same — an error after the first output makes the cell null, and Ocean's own
+# search, re-run on it, answers — but `first` stops a long generator where Ocean stops it.)
+_STEP = r'(?:\.[A-Za-z_]\w*|\.?\[(?:"[^"\\]*"|-?\d+)\]|\."[^"\\]*")'
+_ONE_OUT = r"(?:tostring|tonumber|ascii_downcase|ascii_upcase|length|type|not|tojson|keys)"
+_LITERAL = r'(?:"[^"\\]*"|-?\d+(?:\.\d+)?|true|false|null)'
+_SINGLE = re.compile(rf"\s*(?:{_LITERAL}|(?:\.|{_STEP}+)(?:\s*\|\s*{_ONE_OUT})*)\s*")
 _ENV_OFF = "def env: {}; {} as $ENV | "
 _SELECTOR = "$__ocean_custom_selector"
 
@@ -65,6 +74,8 @@ def unsupported(mappings: dict[str, Any], selector_query: str) -> str | None:
 
 
 def _cell(expression: str) -> str:
+    if _SINGLE.fullmatch(expression):
+        return f"(try [{expression}] catch null)"
     return f"(try ([first((\n{expression}\n))]) catch null)"
 
 
