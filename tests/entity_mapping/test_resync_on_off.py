@@ -109,3 +109,11 @@ def test_the_switch_reads_booleans_and_refuses_anything_else() -> None:
     assert fast_mapping_enabled({VARIABLE: "1"}) is True
     with pytest.raises(ValueError, match=f"{VARIABLE}='maybe' is not a boolean"):
         fast_mapping_enabled({VARIABLE: "maybe"})
+
+
+async def test_a_switch_that_is_not_a_boolean_stops_the_start(
+    api: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(VARIABLE, "maybe")
+    with pytest.raises(ValueError, match=f"{VARIABLE}='maybe' is not a boolean"):
+        await _resync(api, RESOURCES[:1])
