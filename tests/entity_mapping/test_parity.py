@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from unittest.mock import AsyncMock
 
 import pytest
+from port_ocean.core.models import Blueprint
 from pydantic.v1 import ValidationError
 
 from tests.entity_mapping.corpus_kit import ADVERSARIAL_QUERIES, corpus, items_for
@@ -123,3 +125,23 @@ async def test_parse_all_keeps_items_that_fail_the_selector(
     with ocean_for_mapping(monkeypatch):
         theirs, ours, _ = await run_both(resource_config(resource, query), EDGE_ITEMS, True)
     assert ours == theirs
+
+
+async def test_required_fields_are_errors_as_ocean_logs_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the blueprint from Port, a misconfigured required property is an ERROR line."""
+    mappings = {
+        "identifier": ".id|tostring",
+        "blueprint": '"item"',
+        "properties": {"needed": ".missing", "optional": ".other"},
+    }
+    resource = {"kind": "/x", "port": {"entity": {"mappings": mappings}}}
+    blueprint = Blueprint.parse_obj(
+        {"identifier": "item", "schema": {"required": ["needed"]}, "relations": {}}
+    )
+    with ocean_for_mapping(monkeypatch) as app:
+        app.port_client.get_blueprint = AsyncMock(return_value=blueprint)
+        theirs, ours, _ = await run_both(resource_config(resource, "true"), EDGE_ITEMS)
+    assert ours == theirs
+    assert any(line.startswith("ERROR|") and "needed" in line for line in ours["warnings"])
