@@ -30,6 +30,7 @@ from connection.settings import ConnectionSettings
 from connection.sources import object_names
 from connection.urls import join_url
 from core.errors import ConfigurationError
+from entity_mapping.processor import PageEntityProcessor
 from incremental.checks import check_incremental
 from incremental.model import IncrementalSelector
 from incremental.registration import register_incremental_kinds
@@ -403,6 +404,7 @@ class EndpointPortAppConfig(PortAppConfig):
 
 class OceanCustomIntegration(BaseIntegration):
     EntitiesStateApplierClass = RefusalRecordingApplier  # records what Port refused (upserts/)
+    EntityProcessorClass = PageEntityProcessor  # Ocean's mapping, a page per jq program
 
     class AppConfigHandlerClass(APIPortAppConfig):
         CONFIG_CLASS = EndpointPortAppConfig

@@ -1,0 +1,152 @@
+"""Whole `ocean sail --once` with the page-at-a-time mapping off and on (issue 21):
+
+    python -m bench.fast_mapping --items 20000,100000 --rounds 2,1
+
+Per size, runs alternate off, on, off, on … (`--rounds` pairs; interleaved, so a machine
+that gets busier slows both alike) against the benchmark API (page style, 0 ms) and a stand-in
+for Port holding the catalog, as `bench/sail_rss.py` runs them, with
+`OCEAN_CUSTOM_FAST_MAPPING` false or true. From each run's log (Ocean's INFO lines carry
+timestamps) the phases are summed over batches:
+
+- mapping: "Starting transform phase" → "Transform phase complete" (the entity processor);
+- load: → "Load phase complete" (the comparison search and the bulk upserts to Port);
+- the rest: start-up, waiting for pages, reconciliation.
+
+Prints the fastest run of each mode, the on/off ratio of wall time and the mapping phase's
+items/s; writes `bench/results/fast-mapping-<stamp>.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.pipeline import PROPERTIES
+from bench.runner import ROOT, ApiServer, ServerSpec
+from bench.sail_rss import _env, _free_port, _Port, _watch
+from tests.fake_port import FakePort
+from tests.ocean_run import mapping, resource
+
+RESULTS = ROOT / "bench" / "results"
+_STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})")
+_MARKS = ("Starting transform phase", "Transform phase complete", "Load phase complete")
+
+
+def phases(log: str) -> dict[str, float]:
+    """Seconds of mapping and load summed over batches, from the log's timestamps."""
+    totals = {"mapping_s": 0.0, "load_s": 0.0, "batches": 0}
+    last: dict[str, float] = {}
+    for line in log.splitlines():
+        stamp = _STAMP.match(line)
+        mark = next((m for m in _MARKS if m in line), None)
+        if not stamp or not mark:
+            continue
+        at = datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+        if mark == _MARKS[0]:
+            last = {"start": at}
+        elif mark == _MARKS[1] and "start" in last:
+            totals["mapping_s"] += at - last["start"]
+            totals["batches"] += 1
+            last["mapped"] = at
+        elif mark == _MARKS[2] and "mapped" in last:
+            totals["load_s"] += at - last["mapped"]
+    return {key: round(value, 2) for key, value in totals.items()}
+
+
+def run_once(items: int, fast: bool, page_size: int, logs: Path, turn: int) -> dict[str, Any]:
+    app = mapping(resource("/page", data_path=".data", properties=PROPERTIES))
+    spec = ServerSpec(items, page_size, states_total=False)
+    mode = "on" if fast else "off"
+    with ApiServer(spec, logs / f"api-{items}-{mode}-{turn}.log") as api, FakePort(app) as port:
+        port.responder = _Port(port, app, items)
+        log = logs / f"sail-{items}-{mode}-{turn}.log"
+        env = _env(port.url, api.url, page_size, {})
+        env["OCEAN_CUSTOM_FAST_MAPPING"] = "true" if fast else "false"
+        command = [str(ROOT / ".venv" / "bin" / "ocean"), "sail", "-p", str(_free_port())]
+        started = time.monotonic()
+        with log.open("wb") as out:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+            memory = _watch(process, 1800)
+        seconds = time.monotonic() - started
+        upserts = port.responder.upserts
+    text = log.read_text(errors="replace")
+    split = phases(text)
+    return {
+        "items": items,
+        "fast_mapping": mode,
+        "seconds": round(seconds, 2),
+        **split,
+        "rest_s": round(seconds - split["mapping_s"] - split["load_s"], 2),
+        "mapping_items_per_s": round(items / split["mapping_s"]) if split["mapping_s"] else None,
+        "resync_ok": "Resync finished successfully" in text and upserts == items,
+        "log": str(log.relative_to(ROOT)),
+        **memory,
+    }
+
+
+def summary(rows: list[dict[str, Any]], items: int) -> str:
+    best = {
+        mode: min(
+            (r for r in rows if r["items"] == items and r["fast_mapping"] == mode),
+            key=lambda r: r["seconds"],
+        )
+        for mode in ("off", "on")
+    }
+    off, on = best["off"], best["on"]
+    lines = [
+        f"{items:,} items: off {off['seconds']:.1f} s (mapping {off['mapping_s']:.1f} s, "
+        f"{off['mapping_items_per_s']:,} items/s; load {off['load_s']:.1f} s; "
+        f"rest {off['rest_s']:.1f} s)",
+        f"{items:,} items: on  {on['seconds']:.1f} s (mapping {on['mapping_s']:.1f} s, "
+        f"{on['mapping_items_per_s']:,} items/s; load {on['load_s']:.1f} s; "
+        f"rest {on['rest_s']:.1f} s)",
+        f"{items:,} items: on/off wall time {on['seconds'] / off['seconds']:.2f}x, "
+        f"mapping phase {on['mapping_s'] / off['mapping_s']:.3f}x",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.fast_mapping", description=__doc__)
+    parser.add_argument("--items", default="20000,100000", help="comma list of sizes")
+    parser.add_argument("--rounds", default="2,1", help="off/on pairs per size, comma list")
+    parser.add_argument("--page-size", type=int, default=100)
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.items.split(",")]
+    rounds = [int(r) for r in args.rounds.split(",")]
+    rounds += [rounds[-1]] * (len(sizes) - len(rounds))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    logs = RESULTS / "logs" / f"fast-mapping-{stamp}"
+    logs.mkdir(parents=True, exist_ok=True)
+    print(f"load at start {os.getloadavg()}", flush=True)
+    rows = []
+    for items, pairs in zip(sizes, rounds, strict=True):
+        for turn in range(pairs):
+            for fast in (False, True):
+                row = run_once(items, fast, args.page_size, logs, turn)
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    text = "\n".join(summary(rows, items) for items in sizes)
+    print(text)
+    out = RESULTS / f"fast-mapping-{stamp}.json"
+    command = " ".join(["python -m bench.fast_mapping", *argv])
+    out.write_text(
+        json.dumps(
+            {"command": command, "load": os.getloadavg(), "rows": rows, "summary": text},
+            indent=2,
+        )
+    )
+    print(f"Results: {out.relative_to(ROOT)}")
+    return 0 if all(row["resync_ok"] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
