@@ -70,7 +70,7 @@ def test_a_request_that_timed_out_is_a_message(api: FakeApi, tmp_path: Path) -> 
     api.route("GET", "/api/items", lambda _r: Reply(json_body={"items": []}, delay=3))
     code, out, err = preview(tmp_path, {"baseUrl": api.url + "/api", "timeout": 1})
     assert_reported(code, out, err, f"GET {api.url}/api/items")
-    assert "timed out (timeout=1s)" in out
+    assert "timed out (timeout=1s, which bounds connecting, the headers and the whole body)" in out
 
 
 async def test_probe_of_an_unreachable_api_is_a_failed_check() -> None:
