@@ -124,10 +124,15 @@ class FirstPresent:
         return None
 
     def find(self, body: Any, headers: Mapping[str, str] | None = None) -> Any:
+        return self.find_with(lambda path: path.find(body, headers))
+
+    def find_with(self, look: Callable[[ResponsePath], Any]) -> Any:
+        """The value of the first candidate present, each read with `look` (a page's own
+        reader, which reads each path once: `responses/page.py`)."""
         if self.found is not None:
-            return self.found.find(body, headers)
+            return look(self.found)
         for path in self.candidates:
-            value = path.find(body, headers)
+            value = look(path)
             if value is not MISSING:
                 self.found = path
                 return value
