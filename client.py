@@ -2,8 +2,12 @@
 
 One page loop serves every pagination style: the paginator decides what the next request is,
 `PaginationGuard` refuses to loop, and every failure raises (see `core/errors.py` for why). Each
-request is built, sent and decoded by `fetching/request_sender.py`; offset/page requests may be sent
-ahead by `fetching/page_window.py`, and one big response is streamed by `responses/streaming.py`. An
+request is built and sent by `fetching/request_sender.py`, and each response read once into a
+`Page` (decoded, its items found, judged) by `responses/page_reader.py`: the paginator, the guards
+and the completeness check read that page. Offset/page requests may be sent ahead by
+`fetching/page_window.py`. `paginationType: none` takes one more way, `_iter_streamed`: its one
+response is streamed in chunks by `responses/streaming.py`, and its page, read whole or streamed,
+comes from the same reader and goes to the same paginator. An
 endpoint with its own pagination (`selector.pagination`) has its pages walked by those settings;
 every request still goes through the connection's one sender, auth and limiter.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -140,7 +145,9 @@ class ApiClient:
             whole: list[Page] = []  # the page, when its body was short enough to be read whole
 
             def read_whole(content: bytes) -> Items:
-                whole.append(reader.read(response, where, content))
+                # Its bytes are not kept past reading: a body read whole here may be up to
+                # maxResponseMb, and only the decoded body is needed from now on.
+                whole.append(replace(reader.read(response, where, content), content=b""))
                 return whole[-1].items
 
             async for items in stream.chunks(read_whole):
