@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from core.errors import ApiReportedError
 from responses import data_path, error_body
 from responses.page import Page
 from responses.pagination_signals import FirstPresent
@@ -98,3 +99,26 @@ def test_a_page_reads_a_path_and_a_link_once_whoever_asks(
     entry = page.link("next")
     assert entry is not None and entry.target == "https://h/items?page=2"
     assert page.link("NEXT") is entry and page.link("prev") is None
+
+
+# Slack answers a failed call with HTTP 200 and `{"ok": false, "error": "invalid_auth"}`, the
+# list key left out (https://api.slack.com/web#evaluating_responses). A data_path that iterates
+# the list fails on such a body; the page's verdict quotes the API rather than the jq error.
+SLACK_FAILURE = {"ok": False, "error": "invalid_auth", "members": None}
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        ({}, "error in the body (ok: false)"),
+        ({"error_when": ".ok == false"}, "matched error_when '.ok == false'"),
+    ],
+)
+async def test_an_error_body_the_data_path_cannot_read_is_reported_as_the_apis_error(
+    api: FakeApi, selector: dict[str, Any], expected: str
+) -> None:
+    api.route("GET", "/items", lambda _request: Reply(json_body=SLACK_FAILURE))
+    target = endpoint(api.url, data_path=".members[]", **selector)
+    with pytest.raises(ApiReportedError) as raised:
+        await fetch(api.url, target)
+    assert expected in str(raised.value) and "invalid_auth" in str(raised.value)
