@@ -14,7 +14,7 @@ from responses import data_path, error_body
 from responses.page import Page
 from responses.pagination_signals import FirstPresent
 from sample_api.server import FakeApi, Received, Reply
-from selection.response_paths import MISSING, ResponsePath
+from selection.response_paths import MISSING, ResponsePath, jq_outputs
 from tests.client_kit import endpoint, fetch
 
 ITEMS = [{"id": n} for n in range(5)]
@@ -65,7 +65,7 @@ async def test_a_short_streamed_body_is_judged_and_its_items_found_once(
     data_path evaluation, though the body has an error key beside its data."""
     verdicts: list[str] = []
     selections: list[str] = []
-    check, select = error_body.check_default_errors, data_path.jq_outputs
+    check, select = error_body.check_default_errors, jq_outputs  # data_path's own
 
     def counted_check(*args: Any, **kwargs: Any) -> None:
         verdicts.append(args[3])
