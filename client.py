@@ -145,10 +145,11 @@ class ApiClient:
             whole: list[Page] = []  # the page, when its body was short enough to be read whole
 
             def read_whole(content: bytes) -> Items:
-                # Its bytes are not kept past reading: a body read whole here may be up to
-                # maxResponseMb, and only the decoded body is needed from now on.
-                whole.append(replace(reader.read(response, where, content), content=b""))
-                return whole[-1].items
+                page = reader.read(response, where, content)
+                # Only what the paginator reads is kept: not the bytes (a body read whole here
+                # may be up to maxResponseMb) nor the items, which are handed on.
+                whole.append(replace(page, content=b"", items=[]))
+                return page.items
 
             async for items in stream.chunks(read_whole):
                 yield items
