@@ -7,9 +7,9 @@ request is built and sent by `fetching/request_sender.py`, and each response rea
 and the completeness check read that page. Offset/page requests may be sent ahead by
 `fetching/page_window.py`. `paginationType: none` takes one more way, `_iter_streamed`: its one
 response is streamed in chunks by `responses/streaming.py`, and its page, read whole or streamed,
-comes from the same reader and goes to the same paginator. An
-endpoint with its own pagination (`selector.pagination`) has its pages walked by those settings;
-every request still goes through the connection's one sender, auth and limiter.
+comes from the same reader and goes to the same paginator. An endpoint with its own pagination
+(`selector.pagination`) has its pages walked by those settings; every request still goes through
+the connection's one sender, auth and limiter.
 """
 
 from __future__ import annotations
