@@ -2,16 +2,21 @@
 
 One page loop serves every pagination style: the paginator decides what the next request is,
 `PaginationGuard` refuses to loop, and every failure raises (see `core/errors.py` for why). Each
-request is built, sent and decoded by `fetching/request_sender.py`; offset/page requests may be sent
-ahead by `fetching/page_window.py`, and one big response is streamed by `responses/streaming.py`. An
-endpoint with its own pagination (`selector.pagination`) has its pages walked by those settings;
-every request still goes through the connection's one sender, auth and limiter.
+request is built and sent by `fetching/request_sender.py`, and each response read once into a
+`Page` (decoded, its items found, judged) by `responses/page_reader.py`: the paginator, the guards
+and the completeness check read that page. Offset/page requests may be sent ahead by
+`fetching/page_window.py`. `paginationType: none` takes one more way, `_iter_streamed`: its one
+response is streamed in chunks by `responses/streaming.py`, and its page, read whole or streamed,
+comes from the same reader and goes to the same paginator. An endpoint with its own pagination
+(`selector.pagination`) has its pages walked by those settings; every request still goes through
+the connection's one sender, auth and limiter.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -32,18 +37,9 @@ from fetching.page_window import PageWindow, Progress
 from fetching.request_sender import RequestSender
 from pagination import Done, NextPage, Page, PaginationGuard, build_paginator
 from responses.completeness import CompletenessCheck
-from responses.data_path import extract_items
-from responses.error_body import check_default_errors, check_error_body
-from responses.list_presence import ListPresence
 from responses.list_size import ListSize, list_size
-from responses.streaming import (
-    CHUNK_ITEMS,
-    ItemStream,
-    NotStreamable,
-    stream_plan,
-    warn_if_large,
-    whole_body_reason,
-)
+from responses.page_reader import PageReader
+from responses.streaming import CHUNK_ITEMS, ItemStream, NotStreamable, whole_body_reason
 
 Items = list[dict[str, Any]]
 
@@ -77,13 +73,14 @@ class ApiClient:
     async def _iter_pages(
         self, endpoint: Endpoint, whole_reason: str | None = None, quiet: bool = False
     ) -> AsyncGenerator[Items, None]:
-        """The one page loop; a window may send the next offset/page requests early."""
+        """The page loop; a window may send the next offset/page requests early. Each response
+        is read into a `Page` once (`responses/page_reader.py`); everything after reads that."""
         run = self._start(endpoint, quiet)
         settings = self._pagination_settings(endpoint)
         paginator = build_paginator(settings)
         guard = PaginationGuard(settings.max_pages)
         completeness = CompletenessCheck(settings, endpoint)
-        presence = ListPresence(endpoint.data_path)  # a page without its list is no end
+        reader = PageReader(endpoint, self._redact)
         window = PageWindow(
             settings,
             lambda ahead: self._sender.build(endpoint, ahead, run.stats),
@@ -99,62 +96,35 @@ class ApiClient:
                     response = await window.fetch(request)
                 except (RequestTimeoutError, ResponseTooLargeError) as error:
                     raise _on_page(error, endpoint, run.pages + 1) from error
-                page = (response, run.pages + 1)
-                body, items = self._page(page, endpoint, (completeness, presence), whole_reason)
-                guard.check_page(response.content, len(items))
+                where = (
+                    f"{self._sender.describe(response.request, endpoint)} (page {run.pages + 1})"
+                )
+                page = reader.read(response, where, whole_reason=whole_reason)
+                completeness.observe_page(page)
+                guard.check_page(page.content, page.item_count)
                 run.expected = completeness.totals[-1] if completeness.totals else run.expected
-                run.page(self._redact(url), len(items))
-                step = paginator.next(Page(response.url, response.headers, body, len(items)))
+                run.page(self._redact(url), page.item_count)
+                step = paginator.next(page)
                 if isinstance(step, NextPage) and window.addressable:
-                    progress = _progress(step, run, len(items), completeness, response, body)
+                    progress = _progress(step, run, completeness, page)
                     run.expected = progress.total or progress.hinted_items or run.expected
                     window.plan(progress)
-                if items:
-                    yield items
+                if page.items:
+                    yield page.items
         except PaginationError as error:  # say which endpoint and page, as fetch errors do
             raise _named(error, endpoint, run) from error
         finally:
             await window.close()
-        presence.finish()
+        reader.finish()
         if note := window.summary():
             run.notes.append(note)
         run.finish(step.reason, step.suspicious, completeness.finish(run.where))
 
-    def _page(
-        self,
-        page: tuple[httpx.Response, int],
-        endpoint: Endpoint,
-        checks: tuple[CompletenessCheck, ListPresence],
-        whole_reason: str | None,
-    ) -> tuple[Any, Items]:
-        """Decode one page (once), check it, and find its items. `page`: the response and its
-        number in the run, which every error about it names; `checks`: the run's own."""
-        response, number = page
-        completeness, presence = checks
-        where = f"{self._sender.describe(response.request, endpoint)} (page {number})"
-        body = self._sender.decode(response.content, response, endpoint, where)
-        if whole_reason is not None:
-            warn_if_large(len(response.content), where, whole_reason)
-        # jq reads the text as received rather than `body` serialised again for it.
-        uses_jq = endpoint.error_when is not None or stream_plan(endpoint.data_path) is None
-        text = _json_text(response.content) if uses_jq and body is not None else None
-        check_error_body(
-            body, endpoint.error_when, endpoint.error_message_path, where, self._redact, text
-        )
-        try:
-            items = extract_items(body, endpoint.data_path, where, text)
-        except ResponseFormatError:  # an error body the data_path cannot read: quote the API
-            check_default_errors(body, endpoint, response, where, self._redact, items=[])
-            raise
-        check_default_errors(body, endpoint, response, where, self._redact, items)
-        presence.observe(body, items, where, text)
-        completeness.observe(body, items, response.headers)
-        return body, items
-
     async def _iter_streamed(
         self, endpoint: Endpoint, quiet: bool = False
     ) -> AsyncGenerator[Items, None]:
-        """`paginationType: none`: one response, its items handed on in chunks as they arrive.
+        """`paginationType: none`: one response, its items handed on in chunks as they arrive
+        — the page loop's one page, read by the same `PageReader` when it is read whole.
 
         Memory holds a chunk, not the response, so nothing per item is kept: no completeness
         check (its totalPath and error_when need the whole body: `whole_body_reason`), and no
@@ -167,15 +137,19 @@ class ApiClient:
         except (RequestTimeoutError, ResponseTooLargeError) as error:
             raise _on_page(error, endpoint, 1) from error
         restart: NotStreamable | None = None
+        reader = PageReader(endpoint, self._redact)
         try:
             where = f"{self._sender.describe(request, endpoint)} (page 1)"
             stream = ItemStream(response, endpoint.data_path, where, self._redact)
             stream.max_whole_bytes = int(self._settings.max_response_mb * 2**20)
-            whole: list[Any] = []  # the body, when it was short enough to be read whole
+            whole: list[Page] = []  # the page, when its body was short enough to be read whole
 
-            def read_whole(content: bytes) -> Any:
-                whole.append(self._checked_body(content, response, endpoint, where))
-                return whole[-1]
+            def read_whole(content: bytes) -> Items:
+                page = reader.read(response, where, content)
+                # Only what the paginator reads is kept: not the bytes (a body read whole here
+                # may be up to maxResponseMb) nor the items, which are handed on.
+                whole.append(replace(page, content=b"", items=[]))
+                return page.items
 
             async for items in stream.chunks(read_whole):
                 yield items
@@ -188,30 +162,18 @@ class ApiClient:
                 yield items
             return
         run.page(self._redact(str(request.url)), stream.yielded)
-        presence = ListPresence(endpoint.data_path)  # one page: a wrong data_path is the case
-        if whole and not stream.yielded:
-            presence.observe(whole[0], [], where)
-        presence.finish()
+        reader.finish()  # one page: a wrong data_path is the case
         # The body lets the paginator see a next-page signal that paginationType none would
         # miss (a streamed body is not held: only its Link header is seen then).
-        body = whole[0] if whole else None
+        page = whole[0] if whole else reader.streamed(response, where, stream.yielded)
         try:
-            done = paginator.next(Page(response.url, response.headers, body, stream.yielded))
+            done = paginator.next(page)
         except PaginationError as error:
             raise _named(error, endpoint, run) from error
         assert isinstance(done, Done)
         if stream.streamed:
             run.notes.append(f"streamed in chunks of up to {CHUNK_ITEMS} items")
         run.finish(done.reason, done.suspicious, "")
-
-    def _checked_body(
-        self, content: bytes, response: httpx.Response, endpoint: Endpoint, where: str
-    ) -> Any:
-        """A streamed response read whole after all (short, or no array at data_path): decoded,
-        and refused when it is an error in a common shape, as a page of a page loop is."""
-        body = self._sender.decode(content, response, endpoint, where)
-        check_default_errors(body, endpoint, response, where, self._redact)
-        return body
 
     async def _read_again(
         self, endpoint: Endpoint, sent: int, reason: NotStreamable, quiet: bool
@@ -256,25 +218,10 @@ def _on_page(error: FetchError, endpoint: Endpoint, number: int) -> FetchError:
 
 
 def _progress(
-    step: NextPage,
-    run: EndpointRun,
-    items: int,
-    completeness: CompletenessCheck,
-    response: httpx.Response,
-    body: Any,
+    step: NextPage, run: EndpointRun, completeness: CompletenessCheck, page: Page
 ) -> Progress:
     """What the page window sizes itself from: the total stated at totalPath (exact), else
     what the page says under a common name (a hint: responses/list_size.py)."""
     total = completeness.totals[-1] if completeness.totals else None
-    hint = list_size(body, response.headers) if total is None else ListSize()
-    return Progress(step, run.pages + 1, items, run.items, total, hint.items, hint.pages)
-
-
-def _json_text(content: bytes) -> str | None:
-    """A body as text for jq; None when it is not plain UTF-8 (json.loads also reads UTF-16,
-    UTF-32 and a byte-order mark, which jq would not)."""
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return None if text.startswith("\ufeff") else text
+    hint = list_size(page.body, page.headers) if total is None else ListSize()
+    return Progress(step, run.pages + 1, page.item_count, run.items, total, hint.items, hint.pages)

@@ -7,7 +7,8 @@ What the values are is decided here; where they go — query parameters, or dot 
 JSON body with `paginationLocation: body` — is applied by `fetching/page_placement.py`, so the
 values keep their JSON types (a page size is a number, a `search_after` cursor an array). Every
 path setting may read a response header (`header:x-ms-continuationtoken`): paginators look at
-`Page.headers` as they look at the body.
+`Page.headers` as they look at the body, through the page (`responses/page.py`), which reads
+each path of a page once.
 Safety guards that hold for every style (repeats, page cap) live in `PaginationGuard`
 (`responses/pagination_guard.py`, re-exported here).
 """
@@ -21,9 +22,9 @@ import httpx
 
 from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError, PaginationError
-from responses.completeness import read_total
+from responses.completeness import total_count
 from responses.link_header import find_link as find_link  # re-exported
-from responses.link_header import find_link_entry
+from responses.page import Page as Page  # re-exported
 from responses.pagination_guard import PaginationGuard as PaginationGuard  # re-exported
 from responses.pagination_signals import (
     DEFAULT_CURSOR_PATHS,
@@ -53,16 +54,6 @@ class Done:
     suspicious: bool = False  # stopped on an absent signal: worth a warning in the log
 
 
-@dataclass(frozen=True)
-class Page:
-    """What a paginator may look at: the response of the page just fetched."""
-
-    url: httpx.URL
-    headers: httpx.Headers
-    body: Any
-    item_count: int
-
-
 class Paginator:
     """Base: `paginationType: none` — one request, no paging."""
 
@@ -86,7 +77,7 @@ class Paginator:
         return NextPage(self._size_params(explicit_only=True))
 
     def next(self, page: Page) -> NextPage | Done:
-        entry = find_link_entry(page.headers, "next")
+        entry = page.link("next")
         link = None if entry is None or entry.says_no_results else entry.target
         if signal := more_pages_signal(page.body, link, page.item_count):
             raise PaginationError(
@@ -115,7 +106,7 @@ class Paginator:
 
     def _look(self, path: ResponsePath | FirstPresent, page: Page) -> Any:
         """The value at `path` (body or header), remembering that it matched in this run."""
-        value = path.find(page.body, page.headers)
+        value = page.value(path)
         self._last_body, self._last_headers = page.body, page.headers
         if value is not MISSING:
             self._matched.add(path.spec)
@@ -199,7 +190,7 @@ class Paginator:
         """Offset/page styles: stop once the API's total (`totalPath`) is reached, or with
         `stopOnShortPage` on a page under pageSize — unless a known total says more remain."""
         self._received += page.item_count
-        total = None if self._total is None else read_total(self._total, page.body, page.headers)
+        total = None if self._total is None else total_count(self._total, page.value(self._total))
         if total is not None and self._received >= total:
             return Done(f"total reached ({self._received} of {total} items)")
         if (
@@ -317,9 +308,7 @@ class CursorPaginator(Paginator):
         return self._has_more is not None and self._has_more.spec in self._matched
 
     def _has_more_absent(self, page: Page) -> bool:
-        return (
-            self._has_more is not None and self._has_more.find(page.body, page.headers) is MISSING
-        )
+        return self._has_more is not None and page.value(self._has_more) is MISSING
 
     def found_defaults(self) -> str:
         """Which documented default paths answered, for the log: `cursor at next_cursor`."""
@@ -370,7 +359,7 @@ class HeaderLinkPaginator(Paginator):
         if stop := self._flag_stop(page):
             return stop
         rel = self.settings.header_link_rel
-        entry = find_link_entry(page.headers, rel)
+        entry = page.link(rel)
         missing = f"Link header with rel={rel!r} (headerLinkRel)"
         if entry is None:
             return self._no_next(f"no Link header with rel={rel!r}", missing)

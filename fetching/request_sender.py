@@ -1,6 +1,7 @@
-"""One request of an endpoint run: built, sent, followed through redirects, checked, decoded.
+"""One request of an endpoint run: built, sent, followed through redirects, its status checked.
 
-The half of the client's I/O that knows nothing about pages (`client.py` holds the page loops).
+The half of the client's I/O that knows nothing about pages (`client.py` holds the page loop;
+a response's body is read into a page by `responses/page_reader.py`).
 Credentials stay on the API's origin: a next link or redirect to another origin is sent without
 them, and every message has the configured secrets masked. The page's pagination values are put
 where `paginationLocation` says by `fetching/page_placement.py`.
@@ -13,7 +14,6 @@ Jira's and Elasticsearch's searches, GraphQL queries), and one 429 would otherwi
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +23,7 @@ from loguru import logger
 from auth.static import origin_of
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
-from core.errors import AuthenticationError, FetchError, RequestTimeoutError, ResponseFormatError
+from core.errors import AuthenticationError, FetchError, RequestTimeoutError
 from core.redaction import Redactor, excerpt
 from fetching.page_placement import mark_body_values, place
 from pagination import NextPage
@@ -168,43 +168,6 @@ class RequestSender:
         }
         hint = hints.get(status, "the API failed" + (" after retries" if status >= 500 else ""))
         raise FetchError(f"{detail} ({hint}). Response: {body}", status_code=status)
-
-    def decode(
-        self, content: bytes, response: httpx.Response, endpoint: Endpoint, where: str = ""
-    ) -> Any:
-        """The one `json.loads` of a page (`content`: its body, read or streamed); `where`
-        names the page in errors (default: the request).
-
-        None for 204 No Content, and for an empty body where the selector says
-        `allow_empty_body`. Any other empty 2xx body is an error: a proxy or an overloaded API
-        that drops the body would otherwise end pagination as an empty last page."""
-        where = where or self.describe(response.request, endpoint)
-        if not content or content.isspace():
-            if response.status_code == 204 or endpoint.allow_empty_body:
-                return None
-            raise ResponseFormatError(
-                f"{where} returned {response.status_code} with an empty body, which is not "
-                "an empty page: the resync fails and nothing is deleted. If this endpoint "
-                "answers an empty body for 'no items', set selector.allow_empty_body: true",
-                status_code=response.status_code,
-            )
-        if response.status_code == 204:
-            return None
-        try:
-            return json.loads(content)
-        except ValueError:
-            content_type = response.headers.get("content-type", "no content-type")
-            head = content[:1000].decode(response.charset_encoding or "utf-8", "replace")
-            # Masked before excerpt collapses whitespace: a page of indentation can bring a
-            # secret cut at byte 1000 into the excerpt's first 200 characters.
-            text = self._redact.masked_head(head) if len(content) > 1000 else head
-            raise ResponseFormatError(
-                f"{where} returned "
-                f"{response.status_code} with a body that is not JSON ({content_type}): "
-                f"{excerpt(text, self._redact, 200)}. An HTML page usually means a "
-                "login page, a proxy error or a wrong baseUrl",
-                status_code=response.status_code,
-            ) from None
 
     def describe(self, request: httpx.Request, endpoint: Endpoint) -> str:
         return f"[{endpoint.kind}] {request.method} {self._redact(str(request.url))}"

@@ -25,6 +25,7 @@ from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import IncompleteResultError, ResponseFormatError
 from responses.id_set import CompactIdSet, IdKey
+from responses.page import Page
 from selection.response_paths import MISSING, ResponsePath, jq_outputs
 
 MAX_EXAMPLES = 5
@@ -37,7 +38,11 @@ def read_total(
     """The count at `path` in one response (its body, or a header for `header:<name>`); None
     when absent. Raises when it is there but is not a whole number (a `totalPath` pointing at
     the wrong field)."""
-    value = path.find(body, headers)
+    return total_count(path, path.find(body, headers))
+
+
+def total_count(path: ResponsePath, value: Any) -> int | None:
+    """`value`, found at `path` (totalPath), as a count of items (see `read_total`)."""
     if value is MISSING or value is None:
         return None
     if isinstance(value, str) and value.strip().isdigit():
@@ -69,8 +74,16 @@ class CompletenessCheck:
         self, body: Any, items: list[dict[str, Any]], headers: Mapping[str, str] | None = None
     ) -> None:
         """Count one page; `headers`: its response headers, for a `header:` totalPath."""
+        path = self._total_path
+        self._count(None if path is None else path.find(body, headers), items)
+
+    def observe_page(self, page: Page) -> None:
+        """Count one page read whole; its total read through the page, which reads it once."""
+        self._count(None if self._total_path is None else page.value(self._total_path), page.items)
+
+    def _count(self, found: Any, items: list[dict[str, Any]]) -> None:
         if self._total_path is not None:
-            total = read_total(self._total_path, body, headers)
+            total = total_count(self._total_path, found)
             if total is not None:
                 self.totals.append(total)
         self.items += len(items)

@@ -31,6 +31,21 @@ MESSAGE_LIMIT = 300
 DEFAULTS_OFF = "false"  # the error_when that turns the default error shapes off
 
 
+def check_page_body(
+    body: Any,
+    endpoint: Endpoint,
+    response: httpx.Response,
+    where: str,
+    redact: Callable[[str], str],
+    items: list[dict[str, Any]],
+    text: str | None = None,
+) -> None:
+    """The error verdict of one 2xx page, in one call: `error_when`, then the common shapes.
+    `items`: what data_path selected on it ([] when it failed on it); `text`: for jq."""
+    check_error_body(body, endpoint.error_when, endpoint.error_message_path, where, redact, text)
+    check_default_errors(body, endpoint, response, where, redact, items)
+
+
 def check_error_body(
     body: Any,
     error_when: str | None,

@@ -124,10 +124,15 @@ class FirstPresent:
         return None
 
     def find(self, body: Any, headers: Mapping[str, str] | None = None) -> Any:
+        return self.find_with(lambda path: path.find(body, headers))
+
+    def find_with(self, look: Callable[[ResponsePath], Any]) -> Any:
+        """The value of the first candidate present, each read with `look` (a page's own
+        reader, which reads each path once: `responses/page.py`)."""
         if self.found is not None:
-            return self.found.find(body, headers)
+            return look(self.found)
         for path in self.candidates:
-            value = path.find(body, headers)
+            value = look(path)
             if value is not MISSING:
                 self.found = path
                 return value
@@ -160,6 +165,8 @@ MORE_FLAG_PATHS = (
 # is left out: some APIs use `total` for a sum): more than this response holds means truncation.
 TOTAL_PATHS = ("totalCount", "total_count", "totalItems", "totalResults", "@odata.count")
 NESTED_NEXT_PATHS = ("response_metadata.next_cursor", "links.next", "paging.next")
+_MORE_FLAGS = tuple(ResponsePath(spec) for spec in MORE_FLAG_PATHS)  # parsed once, not per page
+_NESTED_NEXTS = tuple(ResponsePath(spec) for spec in NESTED_NEXT_PATHS)
 
 
 def more_pages_signal(body: Any, link_next: str | None, items: int) -> str | None:
@@ -172,13 +179,13 @@ def more_pages_signal(body: Any, link_next: str | None, items: int) -> str | Non
     for key in NEXT_PAGE_KEYS:
         if isinstance(body.get(key), str) and body[key].strip():
             return f"{key!r} holds a next page"
-    for spec in MORE_FLAG_PATHS:
-        if ResponsePath(spec).find(body) is True:
-            return f"{spec!r} is true"
-    for spec in NESTED_NEXT_PATHS:
-        value = ResponsePath(spec).find(body)
+    for path in _MORE_FLAGS:
+        if path.find(body) is True:
+            return f"{path.spec!r} is true"
+    for path in _NESTED_NEXTS:
+        value = path.find(body)
         if value is not MISSING and is_truthy(value):
-            return f"{spec!r} holds a next page"
+            return f"{path.spec!r} holds a next page"
     for key in TOTAL_PATHS:
         total = body.get(key)
         if isinstance(total, int) and not isinstance(total, bool) and total > items > 0:

@@ -33,7 +33,7 @@ from loguru import logger
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import FetchError, ResponseFormatError, ResponseTooLargeError
-from responses.data_path import extract_items, output_items
+from responses.data_path import output_items
 
 CHUNK_ITEMS = 1000  # items per chunk handed on (one Ocean batch)
 LARGE_BODY = 64 * 1024 * 1024  # a body read whole above this size is worth a warning
@@ -41,7 +41,7 @@ LARGE_BODY = 64 * 1024 * 1024  # a body read whole above this size is worth a wa
 _PLAIN_PATH = re.compile(r"^\.(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?(?:\[\])?$", re.ASCII)
 
 Items = list[dict[str, Any]]
-Decode = Callable[[bytes], Any]
+ReadWhole = Callable[[bytes], Items]  # a body read whole: its items, judged as any page's
 
 
 class NotStreamable(Exception):  # a signal to the client, not a failure
@@ -115,11 +115,11 @@ class ItemStream:
         self.streamed = False  # the body was long enough to be streamed
         self.max_whole_bytes: int | None = None  # maxResponseMb, for the fall-back whole read
 
-    async def chunks(self, decode: Decode) -> AsyncIterator[Items]:
-        """`decode` turns a whole body into JSON the way every page is decoded (and raises the
-        same errors); it serves the fall-back to reading the body whole."""
+    async def chunks(self, read_whole: ReadWhole) -> AsyncIterator[Items]:
+        """`read_whole` reads a whole body the way every page is read (`PageReader.read`: the
+        same items and errors); it serves the fall-back to reading the body whole."""
         if self._response.is_stream_consumed:  # a short body, read whole (transport/stream_head.py)
-            items = extract_items(decode(self._response.content), self._data_path, self._where)
+            items = read_whole(self._response.content)
             self.yielded = len(items)
             if items:
                 yield items
@@ -151,7 +151,7 @@ class ItemStream:
                 self.yielded += len(chunk)
                 yield chunk
             return
-        items = await self._read_whole(decode)
+        items = await self._read_whole(read_whole)
         if items:
             self.yielded += len(items)
             yield items
@@ -178,7 +178,7 @@ class ItemStream:
             f"{detail}. The resync fails and nothing is deleted"
         )
 
-    async def _read_whole(self, decode: Decode) -> Items:
+    async def _read_whole(self, read_whole: ReadWhole) -> Items:
         try:
             content = await self._reader.read_all(self.max_whole_bytes)
         except httpx.HTTPError as error:
@@ -186,7 +186,7 @@ class ItemStream:
         except ResponseTooLargeError as error:
             raise ResponseTooLargeError(f"{self._where}: {error}") from None
         warn_if_large(len(content), self._where, "its items are not an array at data_path")
-        return extract_items(decode(content), self._data_path, self._where)
+        return read_whole(content)
 
     def _dropped(self, error: httpx.HTTPError) -> FetchError:
         return FetchError(

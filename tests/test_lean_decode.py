@@ -32,7 +32,7 @@ async def test_each_page_is_parsed_once(api: FakeApi, monkeypatch: pytest.Monkey
         parsed.append(len(content))
         return loads(content)
 
-    monkeypatch.setattr(json, "loads", counting_loads)  # request_sender.decode uses it
+    monkeypatch.setattr(json, "loads", counting_loads)  # responses/page_reader.decode uses it
     api.route("GET", "/items", offset_route(ITEMS))
     pages = await fetch(api.url, pagination_type="offset", page_size="3")
     assert [len(page) for page in pages] == [3, 3, 1]
