@@ -65,8 +65,8 @@ async def run_resync(
         },
         port_search_entities_response=existing_entities,
     )
-    await harness.start()
-    try:
+    try:  # a start that fails (settings refused) must still undo what the harness patched
+        await harness.start()
         return await harness.trigger_resync()
     finally:
         await harness.shutdown()

@@ -150,8 +150,8 @@ async def test_discovery_reused_within_a_resync_and_fresh_in_the_next(api: FakeA
             "integration": {"identifier": "test-custom", "type": "custom", "config": config(api)}
         },
     )
-    await harness.start()
-    try:
+    try:  # shut down even when the start fails: the harness patches globals
+        await harness.start()
         first = await harness.trigger_resync()
         assert len(api.requests_to("/api/v2/tickets.json")) == 2  # two kinds, one discovery
         second = await harness.trigger_resync()

@@ -209,8 +209,8 @@ async def test_a_probe_requested_by_port_reads_the_mapping_from_port(
             "integration": {"identifier": "t", "type": "custom", "config": {"base_url": api.url}}
         },
     )
-    await harness.start()
-    try:
+    try:  # shut down even when the start fails: the harness patches globals
+        await harness.start()
         # `ocean probe` runs the handler inside an ON_PROBE event, as here.
         async with event_context(EventType.ON_PROBE, trigger_type="machine"):
             resources, note = await probe_resources("port")

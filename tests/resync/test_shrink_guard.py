@@ -214,8 +214,8 @@ async def test_port_is_read_once_per_resync_for_the_guard(api: FakeApi) -> None:
         },
         port_search_entities_response=PORT_STATE,
     )
-    await harness.start()
-    try:
+    try:  # shut down even when the start fails: the harness patches globals
+        await harness.start()
         result = await harness.trigger_resync()
     finally:
         await harness.shutdown()

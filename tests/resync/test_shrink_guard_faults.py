@@ -76,8 +76,8 @@ async def resync(port: PagedPort, settings: dict[str, Any]) -> ResyncResult:
         },
     )
     harness.port_mock = port  # Port as seeded here, read by the guard and by Ocean alike
-    await harness.start()
-    try:
+    try:  # shut down even when the start fails: the harness patches globals
+        await harness.start()
         return await harness.trigger_resync()
     finally:
         await harness.shutdown()

@@ -154,8 +154,8 @@ async def resync_against(
         },
     )
     harness.port_mock = port  # read by start() (the Port client's transport) and the result
-    await harness.start()
-    try:
+    try:  # shut down even when the start fails: the harness patches globals
+        await harness.start()
         results = [await harness.trigger_resync()]
         if then is not None:
             port.refuse = then
