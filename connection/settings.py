@@ -32,6 +32,7 @@ from connection.pagination_keys import (
     pagination_fields,
     replaces_pagination,
 )
+from connection.pagination_styles import is_addressable
 from connection.spellings import apply_spellings
 from connection.webhook_settings import GROUP_FIELD, WebhookSettings, group_webhook_keys
 from core.errors import ConfigurationError
@@ -258,7 +259,7 @@ class ConnectionSettings(BaseModel):
             raise ValueError(
                 "strictTotal needs totalPath: where the API states its total, e.g. meta.total"
             )
-        addressable = self.pagination_type in ("offset", "page")
+        addressable = is_addressable(self.pagination_type)
         if self.stop_on_short_page and not addressable:
             raise ValueError(
                 "stopOnShortPage applies to paginationType offset or page only; "

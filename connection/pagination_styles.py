@@ -1,0 +1,18 @@
+"""What each `paginationType` can do, written once for the settings, the paginators and the
+page window.
+
+Addressable styles (`offset`, `page`) compute the next request from numbers alone, so the
+page loop can ask for a page without a token from the last response: a full page whose stop
+signal is missing asks for the next one (`pagination.py`), requests can be predicted and sent
+ahead (`fetching/page_window.py`), and only they take `stopOnShortPage` and `parallelPages`
+(`settings.py`). Cursor and link styles need each response before the next request.
+"""
+
+from __future__ import annotations
+
+ADDRESSABLE_STYLES = frozenset({"offset", "page"})
+
+
+def is_addressable(pagination_type: str) -> bool:
+    """Whether the next page of this style can be asked for without the last response."""
+    return pagination_type in ADDRESSABLE_STYLES
