@@ -27,10 +27,10 @@ import httpx
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError
+from core.http_methods import NO_BODY_METHODS
 from pagination import NextPage
 
 PAGE_BODY = "ocean_custom.page_body"  # request extension: the values placed in the body, as JSON
-NO_BODY_METHODS = frozenset({"GET", "HEAD"})
 
 
 def query_text(value: Any) -> str:

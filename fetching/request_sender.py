@@ -24,6 +24,7 @@ from auth.static import origin_of
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import AuthenticationError, FetchError, RequestTimeoutError, ResponseFormatError
+from core.http_methods import NO_BODY_METHODS
 from core.redaction import Redactor, excerpt
 from fetching.page_placement import mark_body_values, place
 from pagination import NextPage
@@ -59,7 +60,7 @@ class RequestSender:
             params, body = place(step, settings, endpoint, kind_query.merge(endpoint.query_params))
         headers = endpoint.headers if same_origin else _neutral(endpoint.headers)
         body_kwargs: dict[str, Any] = {}
-        if body is not None and endpoint.method not in ("GET", "HEAD"):
+        if body is not None and endpoint.method not in NO_BODY_METHODS:
             body_kwargs["json"] = body
         extensions = {STATS: stats, RETRYABLE: self.retryable(endpoint), STREAM: stream}
         request = self._http.build_request(
