@@ -26,12 +26,12 @@ from connection.settings import ConnectionSettings
 from core.errors import AuthenticationError, FetchError, RequestTimeoutError, ResponseFormatError
 from core.http_methods import NO_BODY_METHODS
 from core.redaction import Redactor, excerpt
+from core.redirects import REDIRECT_STATUSES
 from fetching.page_placement import mark_body_values, place
 from pagination import NextPage
 from transport.stack import RETRYABLE, STATS, STREAM, RequestStats
 
 MAX_REDIRECTS = 5
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Headers that carry no credential and may follow a next link to another origin.
 NEUTRAL_HEADERS = frozenset({"accept", "accept-language", "user-agent", "content-type"})
 
