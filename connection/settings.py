@@ -25,7 +25,6 @@ from connection.auth_config import (
 )
 from connection.custom_headers import header_secrets
 from connection.key_auth import KEY_AUTH, KeyAuthSettings, gather_key_auth
-from connection.key_auth import SENSITIVE as KEY_AUTH_SENSITIVE
 from connection.pagination_keys import (
     PAGINATION_KEYS,
     InvalidPagination,
@@ -33,6 +32,7 @@ from connection.pagination_keys import (
     replaces_pagination,
 )
 from connection.pagination_styles import is_addressable
+from connection.spec_file import sensitive_names
 from connection.spellings import apply_spellings
 from connection.webhook_settings import GROUP_FIELD, WebhookSettings, group_webhook_keys
 from core.errors import ConfigurationError
@@ -57,29 +57,14 @@ BODY_PAGINATION_TYPES = ("offset", "page", "cursor")
 DEFAULT_PAGE_PARAM: dict[str, str] = {"offset": "offset", "page": "page", "cursor": "cursor"}
 DEFAULT_SIZE_PARAM: dict[str, str] = {"offset": "limit", "page": "size", "cursor": "limit"}
 SECRET_FIELDS = ("api_token", "password", "api_key", "oauth_client_secret")
-# Keys whose value is never echoed in an error (spec.yaml marks them sensitive).
 # Settings that arrive flat (as every spec value does) and are held in a group of their own,
 # by the ConnectionSettings field that holds the group.
 GROUPED_FIELDS: dict[str, type[BaseModel]] = {
     KEY_AUTH: KeyAuthSettings,
     GROUP_FIELD: WebhookSettings,
 }
-SENSITIVE_KEYS = frozenset(
-    {
-        "apiToken",
-        "password",
-        "apiKey",
-        "customAuthRequest",
-        "customAuthRequestTemplate",
-        "oauthClientSecret",
-        "token",
-        "authValue",
-        "customHeaders",
-        "customAuthResponse",
-        *KEY_AUTH_SENSITIVE,
-        "webhookSecret",
-    }
-)
+# Keys whose value is never echoed in an error: those spec.yaml marks sensitive.
+SENSITIVE_KEYS = sensitive_names()
 # Fields filled by the loader, not settable by name (baseUrl's query string is split off it).
 INTERNAL_FIELDS = frozenset({"base_query"})
 # What a value of each basic type may look like, for pydantic's parsing errors.
