@@ -87,7 +87,7 @@ _REQUIRED_SECRET: dict[str, tuple[str, ...]] = {
 
 
 class ConnectionSettings(BaseModel):
-    """Every connection key of the contract (CONTRACT.md §1), plus documented extensions."""
+    """Every connection key `.port/spec.yaml` declares (README "Connection settings"), typed."""
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
