@@ -31,7 +31,7 @@ from connection.pagination_keys import (
     pagination_fields,
     replaces_pagination,
 )
-from connection.pagination_styles import is_addressable
+from connection.pagination_styles import is_addressable, sends_page_values
 from connection.spec_file import sensitive_names
 from connection.spellings import apply_spellings
 from connection.webhook_settings import GROUP_FIELD, WebhookSettings, group_webhook_keys
@@ -52,7 +52,6 @@ PaginationType = Literal["none", "offset", "page", "cursor", "next_link", "heade
 # Where paginationParam / sizeParam go: query parameters, or dot paths into the JSON body
 # (Notion's start_cursor, GraphQL's variables.after; fetching/page_placement.py).
 PaginationLocation = Literal["query", "body"]
-BODY_PAGINATION_TYPES = ("offset", "page", "cursor")
 
 DEFAULT_PAGE_PARAM: dict[str, str] = {"offset": "offset", "page": "page", "cursor": "cursor"}
 DEFAULT_SIZE_PARAM: dict[str, str] = {"offset": "limit", "page": "size", "cursor": "limit"}
@@ -226,7 +225,7 @@ class ConnectionSettings(BaseModel):
     def _check_body_location(self) -> None:
         if self.pagination_location != "body":
             return
-        if self.pagination_type not in BODY_PAGINATION_TYPES:
+        if not sends_page_values(self.pagination_type):
             raise ValueError(
                 "paginationLocation body applies to paginationType offset, page or cursor (the "
                 "link styles follow a whole URL); got paginationType "

@@ -1,5 +1,6 @@
-"""Which pagination styles are addressable: written once, read by the settings, the paginators
-and the page window (connection/pagination_styles.py)."""
+"""What each pagination style can do, written once (connection/pagination_styles.py) and read
+alike by the settings, the paginators and the page window: which styles are addressable, and
+which send a page value and the page size with every request."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ from typing import Any, get_args
 
 import pytest
 
-from connection.pagination_styles import is_addressable
-from connection.settings import ConnectionSettings, PaginationType
+from connection.pagination_styles import is_addressable, sends_page_values
+from connection.settings import (
+    DEFAULT_PAGE_PARAM,
+    DEFAULT_SIZE_PARAM,
+    ConnectionSettings,
+    PaginationType,
+)
 from fetching.page_window import PageWindow
 from pagination import build_paginator
 
@@ -32,3 +38,19 @@ def test_the_paginator_and_the_settings_agree_on_each_style(style: PaginationTyp
     else:
         with pytest.raises(ValueError, match="stopOnShortPage applies to paginationType"):
             ConnectionSettings(base_url="https://h", pagination_type=style, stop_on_short_page=True)
+
+
+@pytest.mark.parametrize("style", get_args(PaginationType))
+def test_the_styles_that_send_page_values_agree_everywhere(style: PaginationType) -> None:
+    sends = sends_page_values(style)
+    assert sends is (style in ("offset", "page", "cursor"))
+    assert (style in DEFAULT_PAGE_PARAM) is sends and (style in DEFAULT_SIZE_PARAM) is sends
+    settings = ConnectionSettings(base_url="https://h", pagination_type=style, page_size=5)
+    assert build_paginator(settings)._sends_size is sends
+    if sends:
+        ConnectionSettings(base_url="https://h", pagination_type=style, pagination_location="body")
+    else:
+        with pytest.raises(ValueError, match="paginationLocation body applies to"):
+            ConnectionSettings(
+                base_url="https://h", pagination_type=style, pagination_location="body"
+            )
