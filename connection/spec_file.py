@@ -1,4 +1,4 @@
-"""`.port/spec.yaml` as the settings read it: which settings are secrets.
+"""`.port/spec.yaml` as the settings read it: its configurations, and which are secrets.
 
 The spec is the one place a secret is declared (`sensitive: true`): Port's form hides it, Ocean
 masks its value in its logs, and the settings never echo it in an error. Every documented
@@ -10,6 +10,7 @@ import.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,14 @@ import yaml
 SPEC_PATH = Path(__file__).resolve().parent.parent / ".port" / "spec.yaml"
 
 
+@lru_cache(maxsize=4)
+def configurations(spec_path: Path = SPEC_PATH) -> tuple[dict[str, Any], ...]:
+    """The spec's `configurations`: one entry (name, type, sensitive, ...) per setting."""
+    spec: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
+    return tuple(spec.get("configurations", []))
+
+
 def sensitive_names(spec_path: Path = SPEC_PATH) -> frozenset[str]:
     """The names (as the spec writes them, camelCase) of the settings marked `sensitive`."""
-    spec: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
-    configurations = spec.get("configurations", [])
-    return frozenset(item["name"] for item in configurations if item.get("sensitive") is True)
+    items = configurations(spec_path)
+    return frozenset(item["name"] for item in items if item.get("sensitive") is True)
