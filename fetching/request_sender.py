@@ -22,6 +22,7 @@ from loguru import logger
 
 from auth.static import origin_of
 from connection.endpoint import Endpoint
+from connection.neutral_headers import NEUTRAL_HEADERS
 from connection.settings import ConnectionSettings
 from core.errors import AuthenticationError, FetchError, RequestTimeoutError, ResponseFormatError
 from core.http_methods import NO_BODY_METHODS
@@ -32,8 +33,6 @@ from pagination import NextPage
 from transport.stack import RETRYABLE, STATS, STREAM, RequestStats
 
 MAX_REDIRECTS = 5
-# Headers that carry no credential and may follow a next link to another origin.
-NEUTRAL_HEADERS = frozenset({"accept", "accept-language", "user-agent", "content-type"})
 
 
 class RequestSender:
