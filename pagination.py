@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from connection.pagination_styles import is_addressable, sends_page_values
 from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError, PaginationError
 from responses.completeness import total_count
@@ -57,11 +58,10 @@ class Done:
 class Paginator:
     """Base: `paginationType: none` — one request, no paging."""
 
-    _sends_size = False  # whether every request carries the page size (offset, page, cursor)
-    _addressable = False  # whether a next page can be asked for without a token (offset, page)
-
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
+        self._addressable = is_addressable(settings.pagination_type)
+        self._sends_size = sends_page_values(settings.pagination_type)
         self._has_more: ResponsePath | FirstPresent | None = _path(settings.has_more_path)
         self._last_page = _path(settings.last_page_path)
         self._total = _path(settings.total_path)
@@ -209,9 +209,6 @@ class OffsetPaginator(Paginator):
     below `pageSize` from skipping items. Stops on an empty page or a stop flag.
     """
 
-    _addressable = True
-    _sends_size = True
-
     def __init__(self, settings: ConnectionSettings) -> None:
         super().__init__(settings)
         self._offset = 0
@@ -231,9 +228,6 @@ class OffsetPaginator(Paginator):
 
 class PagePaginator(Paginator):
     """`?page=1&size=100` (first number from `startPage`), then page + 1 until a stop."""
-
-    _addressable = True
-    _sends_size = True
 
     def __init__(self, settings: ConnectionSettings) -> None:
         super().__init__(settings)
@@ -263,8 +257,6 @@ class CursorPaginator(Paginator):
     URL (JSON:API's `links.next`, Jira's `nextPage`) is followed as the next page's URL —
     except with `paginationLocation: body`, where every cursor is a token for the body.
     """
-
-    _sends_size = True
 
     def __init__(self, settings: ConnectionSettings) -> None:
         super().__init__(settings)

@@ -25,13 +25,13 @@ from loguru import logger
 from auth.static import ScopedAuth
 from core.errors import AuthenticationError, OceanCustomError
 from core.redaction import Redactor, excerpt
+from core.redirects import REDIRECT_STATUSES
 from transport.stack import RETRYABLE, STATS
 
 # A token is renewed ahead of expiry by 10 % of its lifetime, at most a minute: a 1-hour token
 # 60 s early, a 30 s token 3 s early (a fixed 60 s margin would log in before every request).
 MAX_RENEW_MARGIN = 60.0
 RENEW_MARGIN_SHARE = 0.1
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 def renew_margin(lifetime: float) -> float:
@@ -164,7 +164,7 @@ class TokenAuth(ScopedAuth):
             return
         where = f"The login {response.request.method} {self._show(response.request.url)}"
         body = excerpt(response.text, self._redact)
-        if status in REDIRECTS:
+        if status in REDIRECT_STATUSES:
             location = self._redact(response.headers.get("location", "?"))
             raise AuthenticationError(
                 f"{where} answered {status}, a redirect to {location}. Logins are not followed "

@@ -26,12 +26,11 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from connection.auth_template import PLACEHOLDER, check_template
+from connection.neutral_headers import NEUTRAL_HEADERS
 from connection.urls import join_url
 
 LoginMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 ClientAuthentication = Literal["client_secret_basic", "client_secret_post", "private_key_jwt"]
-# Header values that describe the request and are never credentials; not masked in logs.
-NEUTRAL_HEADERS = frozenset({"content-type", "accept", "user-agent", "accept-language"})
 
 
 class _AuthModel(BaseModel):

@@ -13,11 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from connection.neutral_headers import NEUTRAL_HEADERS
+
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# Header values that describe the request, not who sends it: never masked in logs.
-DESCRIPTIVE_HEADERS = frozenset(
-    {"accept", "accept-encoding", "accept-language", "content-type", "user-agent"}
-)
 
 
 def parse_custom_headers(value: Any, environ: Mapping[str, str]) -> dict[str, str]:
@@ -53,4 +51,4 @@ def _substitute(name: str, text: str, environ: Mapping[str, str]) -> str:
 
 def header_secrets(headers: Mapping[str, str]) -> list[str]:
     """The values to mask: every value but those of descriptive headers (Accept, ...)."""
-    return [value for name, value in headers.items() if name.lower() not in DESCRIPTIVE_HEADERS]
+    return [value for name, value in headers.items() if name.lower() not in NEUTRAL_HEADERS]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from connection.settings import ConnectionSettings
+from core.http_methods import SAFE_METHODS
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Endpoint:
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
     data_path: str | None = None
-    read_only: bool | None = None  # None: GET/HEAD are reads, other methods are not
+    read_only: bool | None = None  # None: the safe methods are reads (core/http_methods.py)
     error_when: str | None = None  # jq predicate: a 2xx body for which it holds is an error
     error_message_path: str | None = None  # jq: the API's own message in such a body
     identity_path: str | None = None  # jq per item, for repeat detection; None: the "id" key
@@ -30,7 +31,7 @@ class Endpoint:
 
     @property
     def retryable(self) -> bool:
-        return self.read_only if self.read_only is not None else self.method in ("GET", "HEAD")
+        return self.read_only if self.read_only is not None else self.method in SAFE_METHODS
 
 
 class CallOptions(Protocol):

@@ -30,9 +30,6 @@ RESERVED_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "iat", "nbf", "jti"})
 MIN_RSA_BITS = 2048  # RFC 7518 §3.3
 PEM_SECRETS = ("oauth_private_key", "github_app_private_key", "client_certificate")
 PEM_SECRETS_KEY = ("client_private_key",)
-SENSITIVE = frozenset(
-    {"oauthPrivateKey", "githubAppPrivateKey", "clientCertificate", "clientPrivateKey"}
-)
 
 
 class KeyAuthSettings(BaseModel):

@@ -25,13 +25,14 @@ from connection.auth_config import (
 )
 from connection.custom_headers import header_secrets
 from connection.key_auth import KEY_AUTH, KeyAuthSettings, gather_key_auth
-from connection.key_auth import SENSITIVE as KEY_AUTH_SENSITIVE
 from connection.pagination_keys import (
     PAGINATION_KEYS,
     InvalidPagination,
     pagination_fields,
     replaces_pagination,
 )
+from connection.pagination_styles import is_addressable, sends_page_values
+from connection.spec_file import sensitive_names
 from connection.spellings import apply_spellings
 from connection.webhook_settings import GROUP_FIELD, WebhookSettings, group_webhook_keys
 from core.errors import ConfigurationError
@@ -51,34 +52,18 @@ PaginationType = Literal["none", "offset", "page", "cursor", "next_link", "heade
 # Where paginationParam / sizeParam go: query parameters, or dot paths into the JSON body
 # (Notion's start_cursor, GraphQL's variables.after; fetching/page_placement.py).
 PaginationLocation = Literal["query", "body"]
-BODY_PAGINATION_TYPES = ("offset", "page", "cursor")
 
 DEFAULT_PAGE_PARAM: dict[str, str] = {"offset": "offset", "page": "page", "cursor": "cursor"}
 DEFAULT_SIZE_PARAM: dict[str, str] = {"offset": "limit", "page": "size", "cursor": "limit"}
 SECRET_FIELDS = ("api_token", "password", "api_key", "oauth_client_secret")
-# Keys whose value is never echoed in an error (spec.yaml marks them sensitive).
 # Settings that arrive flat (as every spec value does) and are held in a group of their own,
 # by the ConnectionSettings field that holds the group.
 GROUPED_FIELDS: dict[str, type[BaseModel]] = {
     KEY_AUTH: KeyAuthSettings,
     GROUP_FIELD: WebhookSettings,
 }
-SENSITIVE_KEYS = frozenset(
-    {
-        "apiToken",
-        "password",
-        "apiKey",
-        "customAuthRequest",
-        "customAuthRequestTemplate",
-        "oauthClientSecret",
-        "token",
-        "authValue",
-        "customHeaders",
-        "customAuthResponse",
-        *KEY_AUTH_SENSITIVE,
-        "webhookSecret",
-    }
-)
+# Keys whose value is never echoed in an error: those spec.yaml marks sensitive.
+SENSITIVE_KEYS = sensitive_names()
 # Fields filled by the loader, not settable by name (baseUrl's query string is split off it).
 INTERNAL_FIELDS = frozenset({"base_query"})
 # What a value of each basic type may look like, for pydantic's parsing errors.
@@ -101,7 +86,7 @@ _REQUIRED_SECRET: dict[str, tuple[str, ...]] = {
 
 
 class ConnectionSettings(BaseModel):
-    """Every connection key of the contract (CONTRACT.md §1), plus documented extensions."""
+    """Every connection key `.port/spec.yaml` declares (README "Connection settings"), typed."""
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
@@ -240,7 +225,7 @@ class ConnectionSettings(BaseModel):
     def _check_body_location(self) -> None:
         if self.pagination_location != "body":
             return
-        if self.pagination_type not in BODY_PAGINATION_TYPES:
+        if not sends_page_values(self.pagination_type):
             raise ValueError(
                 "paginationLocation body applies to paginationType offset, page or cursor (the "
                 "link styles follow a whole URL); got paginationType "
@@ -258,7 +243,7 @@ class ConnectionSettings(BaseModel):
             raise ValueError(
                 "strictTotal needs totalPath: where the API states its total, e.g. meta.total"
             )
-        addressable = self.pagination_type in ("offset", "page")
+        addressable = is_addressable(self.pagination_type)
         if self.stop_on_short_page and not addressable:
             raise ValueError(
                 "stopOnShortPage applies to paginationType offset or page only; "

@@ -29,9 +29,9 @@ from pydantic.alias_generators import to_camel, to_snake
 
 from connection.helm_map import parse_go_map
 from connection.settings import ConnectionSettings, load_settings
+from connection.spec_file import SPEC_PATH, configurations
 from core.errors import ConfigurationError
 
-ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PREFIX = "OCEAN__INTEGRATION__CONFIG__"
 SECRETS_PREFIX = "OCEAN__INTEGRATION__SECRETS__"
 # Names only the environment carries (not in the spec, so not in Port's form): the reference
@@ -52,17 +52,15 @@ MISPLACED = {
 
 
 @lru_cache(maxsize=4)
-def declared_names(spec_path: Path = ROOT / ".port" / "spec.yaml") -> frozenset[str]:
+def declared_names(spec_path: Path = SPEC_PATH) -> frozenset[str]:
     """The snake_case names of every configuration `.port/spec.yaml` declares."""
-    spec = yaml.safe_load(spec_path.read_text())
-    return frozenset(to_snake(item["name"]) for item in spec.get("configurations", []))
+    return frozenset(to_snake(item["name"]) for item in configurations(spec_path))
 
 
 @lru_cache(maxsize=4)
-def object_names(spec_path: Path = ROOT / ".port" / "spec.yaml") -> tuple[str, ...]:
+def object_names(spec_path: Path = SPEC_PATH) -> tuple[str, ...]:
     """The snake_case names of the spec's `object` settings."""
-    spec = yaml.safe_load(spec_path.read_text())
-    items = spec.get("configurations", [])
+    items = configurations(spec_path)
     return tuple(to_snake(item["name"]) for item in items if item.get("type") == "object")
 
 

@@ -1,5 +1,7 @@
 """The ground floor: the one exception tree (`errors.py`: why every failure must propagate
-out of a resync) and secret masking by value (`redaction.py`).
+out of a resync), secret masking by value (`redaction.py`), and HTTP's rules every layer
+applies alike: which methods are reads and which send no body (`http_methods.py`), which
+statuses are redirects (`redirects.py`).
 
 Imports nothing of the project; every other package builds its errors and log lines on it.
 """

@@ -1,7 +1,8 @@
 """Where a page's pagination values go: the one helper that applies `paginationLocation`.
 
 A paginator decides *what* the next page's values are (`NextPage.params`, in their JSON types);
-this module decides *where* they go (STYLE.md habit 4):
+this module decides *where* they go: placement is data applied here, not a paginator class per
+placement:
 
 - `query` (the default): each value becomes a query parameter, over the kind's query string
   and the selector's `query_params` (a name they share is the paginator's) — `?cursor=c2&limit=100`;
@@ -27,10 +28,10 @@ import httpx
 from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError
+from core.http_methods import NO_BODY_METHODS
 from pagination import NextPage
 
 PAGE_BODY = "ocean_custom.page_body"  # request extension: the values placed in the body, as JSON
-NO_BODY_METHODS = frozenset({"GET", "HEAD"})
 
 
 def query_text(value: Any) -> str:

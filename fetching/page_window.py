@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import httpx
 from loguru import logger
 
+from connection.pagination_styles import is_addressable
 from connection.settings import ConnectionSettings
 from fetching.page_placement import request_label
 from pagination import NextPage
@@ -131,7 +132,7 @@ class PageWindow:
     @property
     def addressable(self) -> bool:
         """Whether requests can be predicted at all (offset, page): else `plan` is not needed."""
-        return self._settings.pagination_type in ("offset", "page")
+        return is_addressable(self._settings.pagination_type)
 
     @property
     def discarded(self) -> int:

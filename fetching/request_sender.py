@@ -22,17 +22,17 @@ from loguru import logger
 
 from auth.static import origin_of
 from connection.endpoint import Endpoint
+from connection.neutral_headers import NEUTRAL_HEADERS
 from connection.settings import ConnectionSettings
 from core.errors import AuthenticationError, FetchError, RequestTimeoutError
+from core.http_methods import NO_BODY_METHODS
 from core.redaction import Redactor, excerpt
+from core.redirects import REDIRECT_STATUSES
 from fetching.page_placement import mark_body_values, place
 from pagination import NextPage
 from transport.stack import RETRYABLE, STATS, STREAM, RequestStats
 
 MAX_REDIRECTS = 5
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Headers that carry no credential and may follow a next link to another origin.
-NEUTRAL_HEADERS = frozenset({"accept", "accept-language", "user-agent", "content-type"})
 
 
 class RequestSender:
@@ -59,7 +59,7 @@ class RequestSender:
             params, body = place(step, settings, endpoint, kind_query.merge(endpoint.query_params))
         headers = endpoint.headers if same_origin else _neutral(endpoint.headers)
         body_kwargs: dict[str, Any] = {}
-        if body is not None and endpoint.method not in ("GET", "HEAD"):
+        if body is not None and endpoint.method not in NO_BODY_METHODS:
             body_kwargs["json"] = body
         extensions = {STATS: stats, RETRYABLE: self.retryable(endpoint), STREAM: stream}
         request = self._http.build_request(

@@ -1,10 +1,11 @@
 """Ocean's webhook processor for `POST /integration/webhook`: deliveries → raw items per resource.
 
-Ocean (core/handlers/webhook/processor_manager.py) queues each delivery the gate let through
-and, in a worker, with the mapping loaded: asks `get_matching_kinds`, builds one processor per
-resource of those kinds, calls `authenticate`, `validate_payload`, then `handle_event` for that
-resource, and maps what it returns with that resource's own mapping (`selector.query`
-included: an updated item that no longer passes it is deleted) before upserting or deleting.
+Ocean (port_ocean/core/handlers/webhook/processor_manager.py) queues each delivery the gate let
+through and, in a worker, with the mapping loaded: asks `get_matching_kinds`, builds one
+processor per resource of those kinds, calls `authenticate`, `validate_payload`, then
+`handle_event` for that resource, and maps what it returns with that resource's own mapping
+(`selector.query` included: an updated item that no longer passes it is deleted) before
+upserting or deleting.
 
 Here: a resource matches when its `selector.live_events.when` holds for the envelope
 `{"headers": {lower-cased}, "body": ...}`; its items come from `item`, and are deleted when

@@ -20,10 +20,10 @@ from typing import Any
 from pydantic.v1.errors import PydanticValueError
 
 from connection.pagination_keys import PAGINATION_SPELLINGS, replaces_pagination
+from core.http_methods import NO_BODY_METHODS
 from mapping.pagination_override import running_connection
 from mapping.request_body import run_body_program
 
-NO_BODY_METHODS = frozenset({"GET", "HEAD"})
 BODY_FIX = (
     "write body as a JSON object (the page values are set inside it, e.g. "
     '{"filter": {}} for start_cursor / page_size), or leave it out; or set '

@@ -2,7 +2,7 @@
 
 Several APIs answer a failure with HTTP 200 and say so only in the body. Read as data, such a
 page has no items, the endpoint looks empty, and Ocean deletes its entities. These shapes are
-recognised by default (`response_checks.check_default_errors` decides when they apply):
+recognised by default (`error_body.check_default_errors` decides when they apply):
 
 - `ok: false` — Slack Web API, `{"ok": false, "error": "invalid_auth"}` with 200
   (https://api.slack.com/web#evaluating_responses).

@@ -21,7 +21,6 @@ whole). Integers stay exact; other numbers become floats, as with `json.loads`.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,11 +33,10 @@ from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import FetchError, ResponseFormatError, ResponseTooLargeError
 from responses.data_path import output_items
+from selection.plain_path import plain_path
 
 CHUNK_ITEMS = 1000  # items per chunk handed on (one Ocean batch)
 LARGE_BODY = 64 * 1024 * 1024  # a body read whole above this size is worth a warning
-# Object keys that need no quoting in jq, and hold no dot (ijson joins its prefixes with dots).
-_PLAIN_PATH = re.compile(r"^\.(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?(?:\[\])?$", re.ASCII)
 
 Items = list[dict[str, Any]]
 ReadWhole = Callable[[bytes], Items]  # a body read whole: its items, judged as any page's
@@ -62,11 +60,8 @@ def stream_plan(data_path: str | None) -> StreamPlan | None:
     """The array to stream for this data_path, or None when it is not a plain path."""
     if data_path is None:
         return StreamPlan((), iterate=False)
-    expression = data_path.strip()
-    if not _PLAIN_PATH.match(expression):
-        return None
-    keys = tuple(key for key in expression.removesuffix("[]").split(".") if key)
-    return StreamPlan(keys, iterate=expression.endswith("[]"))
+    plain = plain_path(data_path)
+    return None if plain is None else StreamPlan(plain.keys, iterate=plain.iterate)
 
 
 def whole_body_reason(settings: ConnectionSettings, endpoint: Endpoint) -> str | None:

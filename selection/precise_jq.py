@@ -12,13 +12,12 @@ the original Python object:
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
 import jq
 
-_PLAIN_PATH = re.compile(r"^\.(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?(?:\[\])?$")
+from selection.plain_path import PlainPath, plain_path
 
 
 def select(expression: str, value: Any, text: str | None = None) -> list[Any]:
@@ -27,8 +26,8 @@ def select(expression: str, value: Any, text: str | None = None) -> list[Any]:
     `text`, when given, is the JSON text `value` was decoded from: jq then parses it as is,
     instead of a copy of `value` re-serialised for it (which costs about a third more)."""
     expression = expression.strip()
-    if _PLAIN_PATH.match(expression):
-        return _walk_plain(expression, value)
+    if (plain := plain_path(expression)) is not None:
+        return _walk_plain(plain, value)
     if expression not in _BUILDS_VALUES:
         try:
             (paths,) = _evaluate(f"[path({expression})]", value, text)
@@ -60,17 +59,15 @@ def _evaluate(expression: str, value: Any, text: str | None = None) -> list[Any]
     return list(runner.all())
 
 
-def _walk_plain(expression: str, value: Any) -> list[Any]:
-    iterate = expression.endswith("[]")
-    keys = [key for key in expression.removesuffix("[]").split(".") if key]
+def _walk_plain(path: PlainPath, value: Any) -> list[Any]:
     node = value
-    for key in keys:
+    for key in path.keys:
         if node is None:
             break
         if not isinstance(node, dict):
             raise ValueError(f"Cannot index {_jq_type(node)} with {key!r}")
         node = node.get(key)
-    if not iterate:
+    if not path.iterate:
         return [node]
     if isinstance(node, list):
         return list(node)

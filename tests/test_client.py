@@ -193,6 +193,25 @@ async def test_see_other_redirect_becomes_a_get(api: FakeApi) -> None:
     assert api.requests_to("/results")[0].body == b""
 
 
+@pytest.mark.parametrize(
+    ("status", "redirect"),
+    [(300, False), (301, True), (302, True), (303, True), (304, False), (307, True), (308, True)],
+)
+async def test_the_loop_follows_exactly_the_redirect_statuses(
+    api: FakeApi, status: int, redirect: bool
+) -> None:
+    """RFC 9110 §15.4 (core/redirects.py): the statuses a login refuses, and no other."""
+    api.route("GET", "/old", lambda _r: Reply(status, headers={"Location": "/items"}))
+    api.json_route("/items", {"items": ITEMS})
+    target = endpoint(api.url, "/old", data_path=".items")
+    if redirect:
+        assert await fetch(api.url, target) == [ITEMS]
+    else:
+        with pytest.raises(FetchError, match=str(status)):
+            await fetch(api.url, target)
+        assert api.requests_to("/items") == []
+
+
 async def test_too_many_redirects(api: FakeApi) -> None:
     api.route("GET", "/loop", lambda _r: Reply(302, headers={"Location": "/loop"}))
     with pytest.raises(FetchError, match="more than 5 redirects"):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-# Ocean's top level (STYLE.md "Layout"): everything else lives in a package named for its role.
+# Ocean's top level (README "Layout"): everything else lives in a package named for its role.
 TOP_LEVEL = {"main", "integration", "client", "pagination"}
 # Tools beside the integration: they may import it, it never imports them.
 TOOLS = {"preview", "bench", "sample_api"}

@@ -26,6 +26,7 @@ from core.errors import (
     RetriesExhaustedError,
     RetryWaitTooLongError,
 )
+from core.http_methods import SAFE_METHODS
 from transport.deadline import BodyLimits, DeadlineTransport
 from transport.proxy import EnvironmentProxyTransport
 from transport.rate_limit import LimitedTransport, RequestLimiter
@@ -47,8 +48,8 @@ __all__ = [
 ]
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Request extension: True marks a non-GET call as a read that is safe to retry.
+# Request extension: True marks a call whose method is not a read (core/http_methods.py) as one
+# that is safe to retry.
 RETRYABLE = "ocean_custom.retryable"
 # Request extension: a RequestStats to count attempts, retries and waits into.
 STATS = "ocean_custom.stats"

@@ -268,3 +268,21 @@ def test_renew_margin_scales_with_the_lifetime() -> None:
     assert renew_margin(300) == 30
     assert renew_margin(3600) == 60
     assert renew_margin(86400) == 60
+
+
+@pytest.mark.parametrize(
+    ("status", "redirect"),
+    [(300, False), (301, True), (302, True), (303, True), (304, False), (307, True), (308, True)],
+)
+async def test_a_login_is_refused_as_redirected_exactly_on_the_redirect_statuses(
+    status: int, redirect: bool
+) -> None:
+    """RFC 9110 §15.4 (core/redirects.py): the statuses the page loop follows, and no other."""
+    auth = make_auth(Clock())
+    flow, login = await first_sent(auth)
+    answer = httpx.Response(
+        status, headers={"Location": "https://sso.example.com/x"}, request=login
+    )
+    with pytest.raises(AuthenticationError) as refused:
+        await flow.asend(answer)
+    assert ("a redirect to https://sso.example.com/x" in str(refused.value)) is redirect

@@ -1,6 +1,6 @@
 """Every documented spelling of a connection setting loads, and says so when it conflicts.
 
-The spellings come from Port's own pages (PORT-DOCS-CONFIGS.md beside the checkout): the
+The spellings come from Port's own pages: the
 self-hosted setup table (`basic_auth`), the HubSpot guide (`bearer`, `token`, a nested
 `pagination` object), the Entra ID page (`skip_token`), the interactive install guide
 (`authValue`), the earlier custom-authentication page (`customAuthResponse`) and the reference

@@ -1,6 +1,6 @@
 """Compatibility corpus: every configuration Port publishes for this integration, run unchanged.
 
-`configs/<ID>-<name>/` holds verbatim copies from PORT-DOCS-CONFIGS.md, `fakes/<vendor>.py`
+`configs/<ID>-<name>/` holds verbatim copies from the page its README names, `fakes/<vendor>.py`
 loopback fakes following each vendor's documented API, `kit.py` the loader and runner, and
 `test_<ID>_<name>.py` one module per corpus page.
 """

@@ -1,6 +1,6 @@
 """Read a published configuration from `tests/corpus/configs/<name>/` exactly as its page passes it.
 
-A directory holds verbatim copies from PORT-DOCS-CONFIGS.md:
+A directory holds verbatim copies from the page its README names:
 - connection files, one per way the page installs (any of them):
   `helm.sh` (the `helm upgrade ... --set k=v` command), `values.yaml` (Helm values),
   `docker.sh` (the `docker run ... -e NAME=value` command), `settings.env` (NAME=value lines);

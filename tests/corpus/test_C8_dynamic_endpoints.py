@@ -1,4 +1,5 @@
-"""C8: `examples/dynamic-endpoints.yaml` - team members through a path parameter with a filter.
+"""C8: port-labs/ocean's `integrations/custom/examples/dynamic-endpoints.yaml` -
+team members through a path parameter with a filter.
 
 Discovery reads `/api/v1/teams` (`{"teams": [...]}`), but the path parameter sets no data_path:
 the whole response is one item and `.id` gives no value, so the run fails naming data_path

@@ -17,7 +17,7 @@ from core.errors import ConfigurationError
 from integration import EndpointPortAppConfig, EndpointResourceConfig
 from mapping.request_body import run_body_program, show_expression
 
-# Verbatim from Port's Cursor page (PORT-DOCS-CONFIGS.md A2).
+# Verbatim from Port's Cursor page (corpus A2).
 CURSOR_BODY = (
     '{"startDate": ((now | floor) - (86400 * 30)) * 1000, "endDate": (now | floor) * 1000}'
 )

@@ -1,7 +1,7 @@
 """Canny API v1 for corpus C6: boards, categories, posts, companies and votes (all POST).
 
 Documented behaviour followed here (https://developers.canny.io/api-reference ; [vendor-docs,
-not retrieved], shapes as quoted in PORT-DOCS-CONFIGS.md C6):
+not retrieved], shapes as quoted on Port's Canny page, corpus C6):
 - Every list endpoint is `POST /api/v1/<object>/list`, authenticated by an `apiKey` parameter.
   Canny reads request parameters from the JSON/form body; Port's example (and this fake) puts
   `apiKey` in the query string, which is accepted too. A bad or missing key gets

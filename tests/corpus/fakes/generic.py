@@ -1,8 +1,7 @@
 """The generic APIs of Port's own pages (sections B and C), shaped as those pages print them.
 
 No vendor stands behind `api.yourcompany.com`, so each response shape here is the one Port's
-documentation itself prints, cited per builder below (the pages are quoted in
-/work/shared/PORT-DOCS-CONFIGS.md):
+documentation itself prints, cited per builder below (by page and corpus ID):
 - `builder_page`: the interactive builder's default sample response, `{"data": [{id, name,
   email, role}], "meta": {"total", "page"}}` (docs.port.io .../self-hosted/build-your-integration,
   B5).

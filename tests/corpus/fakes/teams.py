@@ -1,4 +1,5 @@
-"""The generic teams API of corpus C8 (`examples/dynamic-endpoints.yaml`) and C1's users/projects.
+"""The generic teams API of corpus C8 (the reference's
+`integrations/custom/examples/dynamic-endpoints.yaml`) and C1's users/projects.
 
 No vendor stands behind these; the shapes are the ones the examples' own `data_path`s imply:
 `GET /api/v1/teams` → `{"teams": [{"id", "name", "description", "member_count", "status"}]}`
