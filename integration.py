@@ -288,7 +288,7 @@ class EndpointSelector(Selector):
         query, own = values.get("query_params") or {}, values.get("pagination")
         if query and (connection := running_connection()):
             try:
-                paging_with_query_size(query, own, connection)
+                paging_with_query_size(query, own, connection.pagination)
             except ConfigurationError as error:
                 raise ValueError(str(error)) from None
         return values
@@ -367,7 +367,7 @@ class EndpointResourceConfig(ResourceConfig):
         selector = self.selector
         # query_params that set the page-size parameter set the page size (Port's Slack page).
         paging, note = paging_with_query_size(
-            selector.query_params, selector.pagination, connection
+            selector.query_params, selector.pagination, connection.pagination
         )
         if note:
             logger.info(f"{self.kind}: {note}")
@@ -380,6 +380,7 @@ class EndpointResourceConfig(ResourceConfig):
             identity_path=selector.identity_path,
             allow_empty_body=selector.allow_empty_body,
             pagination=paging,
+            own_pagination=bool(selector.pagination) or note is not None,
         )
         return replace(endpoint, body=evaluate_body(selector.body, self.kind))
 

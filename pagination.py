@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 from core.errors import ConfigurationError, PaginationError
 from responses.completeness import read_total
 from responses.link_header import find_link as find_link  # re-exported
@@ -69,7 +69,7 @@ class Paginator:
     _sends_size = False  # whether every request carries the page size (offset, page, cursor)
     _addressable = False  # whether a next page can be asked for without a token (offset, page)
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         self.settings = settings
         self._has_more: ResponsePath | FirstPresent | None = _path(settings.has_more_path)
         self._last_page = _path(settings.last_page_path)
@@ -221,7 +221,7 @@ class OffsetPaginator(Paginator):
     _addressable = True
     _sends_size = True
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         super().__init__(settings)
         self._offset = 0
 
@@ -244,7 +244,7 @@ class PagePaginator(Paginator):
     _addressable = True
     _sends_size = True
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         super().__init__(settings)
         self._page = settings.start_page
 
@@ -275,7 +275,7 @@ class CursorPaginator(Paginator):
 
     _sends_size = True
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         super().__init__(settings)
         self._cursor: ResponsePath | FirstPresent = (
             ResponsePath(settings.cursor_path)
@@ -337,7 +337,7 @@ class NextLinkPaginator(Paginator):
     A relative link is resolved against the URL of the page that carried it.
     """
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         super().__init__(settings)
         self._link = ResponsePath(settings.next_link_path)
 
@@ -390,7 +390,7 @@ PAGINATORS: dict[str, type[Paginator]] = {
 }
 
 
-def build_paginator(settings: ConnectionSettings) -> Paginator:
+def build_paginator(settings: PaginationSettings) -> Paginator:
     try:
         paginator_class = PAGINATORS[settings.pagination_type]
     except KeyError:

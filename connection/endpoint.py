@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,10 @@ class Endpoint:
     error_message_path: str | None = None  # jq: the API's own message in such a body
     identity_path: str | None = None  # jq per item, for repeat detection; None: the "id" key
     allow_empty_body: bool = False  # a 2xx with no body is an empty page, not an error
-    # The connection's settings with the resource's `selector.pagination` merged in; None: the
-    # connection's own. Only the page loop reads it (requests, auth and limits are shared).
-    pagination: ConnectionSettings | None = None
+    # How its pages are walked: the connection's pagination with the resource's own
+    # `selector.pagination` merged in, once, when the endpoint is built.
+    pagination: PaginationSettings = field(kw_only=True)
+    own_pagination: bool = False  # the resource set its own (logged with the run)
 
     @property
     def retryable(self) -> bool:
@@ -58,7 +59,8 @@ def endpoint_for(
     error_when: str | None = None,
     error_message_path: str | None = None,
     identity_path: str | None = None,
-    pagination: ConnectionSettings | None = None,
+    pagination: PaginationSettings,
+    own_pagination: bool = False,
     allow_empty_body: bool = False,
 ) -> Endpoint:
     return Endpoint(
@@ -74,5 +76,6 @@ def endpoint_for(
         error_message_path=error_message_path,
         identity_path=identity_path,
         pagination=pagination,
+        own_pagination=own_pagination,
         allow_empty_body=allow_empty_body,
     )

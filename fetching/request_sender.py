@@ -47,7 +47,7 @@ class RequestSender:
     ) -> httpx.Request:
         params: httpx.QueryParams | None = None
         body = endpoint.body
-        settings = self._paging(endpoint)
+        settings = endpoint.pagination
         if step.url:
             url = httpx.URL(step.url)
             same_origin = origin_of(url) == self._home
@@ -81,14 +81,9 @@ class RequestSender:
             stats.other_origin += 1
         return request
 
-    def _paging(self, endpoint: Endpoint) -> ConnectionSettings:
-        """The pagination settings of this endpoint: its own (selector.pagination), or the
-        connection's."""
-        return self._settings if endpoint.pagination is None else endpoint.pagination
-
     def retryable(self, endpoint: Endpoint) -> bool:
         """See the module docstring: a body-paginated call is a read unless read_only: false."""
-        if endpoint.read_only is None and self._paging(endpoint).pagination_location == "body":
+        if endpoint.read_only is None and endpoint.pagination.pagination_location == "body":
             return True
         return endpoint.retryable
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from client import ApiClient
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from connection.settings import ConnectionSettings
 from connection.urls import join_url
 from core.errors import FetchError, OceanCustomError
@@ -31,7 +32,7 @@ class RefetchFailed(Exception):
 
 def make_refetch(client: Callable[[], ApiClient], settings: ConnectionSettings) -> Refetch:
     """A refetch over the integration's client; `client` is called per use (one per loop)."""
-    single = settings.with_pagination({"paginationType": "none"})
+    single = PaginationSettings()  # one response, no pages
 
     async def refetch(path: str, headers: dict[str, str]) -> dict[str, Any] | None:
         endpoint = Endpoint(

@@ -73,4 +73,4 @@ def location_of(pagination: dict[str, Any] | None) -> str:
     if pagination and replaces_pagination(pagination):
         return "query"
     connection = running_connection()
-    return connection.pagination_location if connection is not None else "query"
+    return connection.pagination.pagination_location if connection is not None else "query"

@@ -2,7 +2,7 @@
 
 The keys are the connection's pagination keys (`connection/pagination_keys.py`); any other key is
 named with its path, `resources[1].selector.pagination.baseUrl`. The override is then merged
-into the connection settings and validated as a whole (`with_pagination`), so that a
+into the connection settings and validated as a whole (`PaginationSettings.merged`), so that a
 combination the page loop cannot follow fails the mapping, and so the resync, before any
 request: Ocean then deletes nothing.
 
@@ -28,11 +28,11 @@ from connection.pagination_keys import (
     InvalidPagination,
     replaces_pagination,
 )
+from connection.pagination_settings import PaginationSettings
 from connection.settings import ConnectionSettings
 from connection.sources import load_from_ocean
 from mapping.config_errors import rename_fix
 
-ANY_BASE_URL = "https://connection.invalid"
 MERGE_FIX = (
     "with paginationType, selector.pagination replaces the connection's pagination (the keys "
     "it leaves out take their defaults); without, it changes the connection's keys one by one "
@@ -59,11 +59,12 @@ def check_pagination_override(overrides: dict[str, Any]) -> None:
             detail = "not a pagination setting: only the connection's pagination keys apply here"
             raise PaginationOverrideError(path=key, detail=detail, fix=rename_fix(key, allowed))
     connection = running_connection()
-    if connection is None and replaces_pagination(overrides):
-        connection = ConnectionSettings(base_url=ANY_BASE_URL)  # its pagination is not used
-    if connection is not None:
+    pagination = connection.pagination if connection is not None else None
+    if pagination is None and replaces_pagination(overrides):
+        pagination = PaginationSettings()  # the connection's pagination is not used
+    if pagination is not None:
         try:
-            connection.with_pagination(overrides)
+            pagination.merged(overrides)
         except InvalidPagination as error:
             detail = "; ".join(error.problems)
             raise PaginationOverrideError(detail=detail, fix=MERGE_FIX) from None

@@ -57,9 +57,10 @@ def fan_out(
     limit: int = 10,
     **selector: Any,
 ) -> FanOut:
-    child = Endpoint(kind=kind, url=join_url(base_url, kind), **selector)
+    paging = client.connection.pagination
+    child = Endpoint(kind=kind, url=join_url(base_url, kind), pagination=paging, **selector)
     specs = {name: PathParameter.parse_obj(raw) for name, raw in parameters.items()}
-    plan = FanOutPlan.build(child, base_url, specs, skip_statuses)
+    plan = FanOutPlan.build(child, base_url, specs, skip_statuses, discovery_pagination=paging)
     return FanOut(client, plan, cache or DiscoveryCache(), limit)
 
 

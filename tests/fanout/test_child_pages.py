@@ -37,10 +37,14 @@ def serve(api: FakeApi) -> None:
 
 
 def run(api: FakeApi, client: Any, raw: dict[str, str]) -> FanOut:
-    child = Endpoint(kind=KIND, url=join_url(api.url, KIND), data_path=".comments")
-    plan = FanOutPlan.build(child, api.url, {"ticket_id": PathParameter.parse_obj(PARENTS)})
     connection = load_settings({"base_url": api.url, **raw})
-    return FanOut(client, plan, DiscoveryCache(), limit=10, connection=connection)
+    paging = connection.pagination
+    child = Endpoint(
+        kind=KIND, url=join_url(api.url, KIND), data_path=".comments", pagination=paging
+    )
+    parents = {"ticket_id": PathParameter.parse_obj(PARENTS)}
+    plan = FanOutPlan.build(child, api.url, parents, discovery_pagination=paging)
+    return FanOut(client, plan, DiscoveryCache(), limit=10)
 
 
 def offsets(api: FakeApi, ticket: int) -> list[str]:

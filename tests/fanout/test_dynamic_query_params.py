@@ -35,10 +35,13 @@ def run_of(
     **selector: Any,
 ) -> FanOut:
     """A fan-out built as main.py builds it, from the dicts a user writes in the mapping."""
-    child = Endpoint(kind=kind, url=join_url(base_url, kind), **selector)
+    paging = client.connection.pagination
+    child = Endpoint(kind=kind, url=join_url(base_url, kind), pagination=paging, **selector)
     specs = {name: PathParameter.parse_obj(raw) for name, raw in (path or {}).items()}
     queries = {name: PathParameter.parse_obj(raw) for name, raw in dynamic.items()}
-    plan = FanOutPlan.build(child, base_url, specs, skip_statuses, queries)
+    plan = FanOutPlan.build(
+        child, base_url, specs, skip_statuses, queries, discovery_pagination=paging
+    )
     return FanOut(client, plan, DiscoveryCache(), limit)
 
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from core.errors import ApiReportedError
 from responses.error_body import check_default_errors
 from responses.error_envelope import api_message, error_shape, is_graphql_request
@@ -73,6 +74,8 @@ EMPTY_PAGES: list[Any] = [
     None,
 ]
 
+NO_PAGES = PaginationSettings()
+
 
 @pytest.mark.parametrize(("body", "shape", "message"), ERROR_BODIES)
 def test_each_documented_error_shape_is_recognised_and_quoted(
@@ -123,7 +126,8 @@ def response(body: Any, sent: Any = None, method: str = "GET") -> httpx.Response
 
 def check(body: Any, items: list[dict[str, Any]] | None, **selector: Any) -> None:
     sent = selector.pop("sent", None)
-    target = Endpoint("/x", "https://api.test/x", method="POST" if sent else "GET", **selector)
+    method = "POST" if sent else "GET"
+    target = Endpoint("/x", "https://api.test/x", method=method, pagination=NO_PAGES, **selector)
     masks = lambda text: text.replace(SECRET, "[REDACTED]")  # noqa: E731
     check_default_errors(body, target, response(body, sent, target.method), WHERE, masks, items)
 
