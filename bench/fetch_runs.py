@@ -17,6 +17,7 @@ import ijson  # type: ignore[import-untyped]  # shipped by port-ocean, untyped
 from bench.job import Job, Skipped
 from bench.styles import STYLES, Style, fetch_concurrent, fetch_sequential, plain_client
 from client import ApiClient
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
 from connection.pagination_settings import PaginationSettings
 from connection.settings import load_settings
@@ -56,7 +57,8 @@ def endpoint(
     base_url: str, path: str, data_path: str | None, pagination: PaginationSettings
 ) -> Endpoint:
     url = join_url(base_url, path)
-    return Endpoint(kind=path, url=url, data_path=data_path, pagination=pagination)
+    call = CallFields(data_path=data_path)
+    return Endpoint(kind=path, url=url, call=call, pagination=pagination)
 
 
 async def ours(job: Job, depth: int | None = None) -> int:

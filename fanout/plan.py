@@ -113,4 +113,4 @@ class FanOutPlan:
         if not self.query_names:
             return replace(self.child, url=url)
         query = {**self.child.query_params, **{name: binding[name] for name in self.query_names}}
-        return replace(self.child, url=url, query_params=query)
+        return replace(self.child.with_call(query_params=query), url=url)

@@ -43,10 +43,10 @@ class IncrementalRun:
             body = copy.deepcopy(endpoint.body) if isinstance(endpoint.body, dict) else {}
             for path, value in values.items():
                 _set_path(body, path, value)
-            endpoint = replace(endpoint, body=body)
+            endpoint = endpoint.with_call(body=body)
         else:
             texts = {name: _query_text(value) for name, value in values.items()}
-            endpoint = replace(endpoint, query_params={**endpoint.query_params, **texts})
+            endpoint = endpoint.with_call(query_params={**endpoint.query_params, **texts})
         if self.config.cutoff is not None:  # pages sent ahead would pass the cutoff
             endpoint = replace(endpoint, pagination=paging.model_copy(update={"parallel_pages": 1}))
         return endpoint

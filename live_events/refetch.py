@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from client import ApiClient
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
 from connection.pagination_settings import PaginationSettings
 from connection.settings import ConnectionSettings
@@ -38,7 +39,7 @@ def make_refetch(client: Callable[[], ApiClient], settings: ConnectionSettings) 
         endpoint = Endpoint(
             kind=path,
             url=join_url(settings.base_url, path),
-            headers=dict(headers),
+            call=CallFields(headers=dict(headers)),
             pagination=single,
         )
         items: list[dict[str, Any]] = []

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from client import ApiClient
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
 from connection.pagination_settings import PaginationSettings
 from connection.settings import load_settings
@@ -54,7 +55,15 @@ async def api_client(base_url: str, **raw: Any) -> AsyncIterator[ApiClient]:
 
 def endpoint(base_url: str, kind: str = "/items", **selector: Any) -> Endpoint:
     selector.setdefault("pagination", FROM_CONNECTION)
-    return Endpoint(kind=kind, url=join_url(base_url, kind), **selector)
+    return Endpoint(kind=kind, url=join_url(base_url, kind), **with_call(selector))
+
+
+def with_call(selector: dict[str, Any]) -> dict[str, Any]:
+    """Endpoint arguments from selector-like keys: the call fields (method, data_path, ...)
+    gathered into its `call`, the rest as they are."""
+    call = {key: value for key, value in selector.items() if key in CallFields.__fields__}
+    rest = {key: value for key, value in selector.items() if key not in call}
+    return {**rest, "call": CallFields.construct(**call)}
 
 
 async def collect(client: ApiClient, target: Endpoint) -> Pages:

@@ -19,7 +19,7 @@ from connection.urls import join_url
 from core.redaction import Redactor
 from fetching.http_factory import build_http_client
 from sample_api.server import FakeApi, Handler, Received, Reply
-from tests.client_kit import FROM_CONNECTION, KitClient
+from tests.client_kit import FROM_CONNECTION, KitClient, with_call
 
 # Long dummy secrets, unlike anything else in a message, so a leak cannot hide.
 PASSWORD = "pw-" + "Hq4Zt8Wn2Kx6" * 4
@@ -132,7 +132,7 @@ async def api_client(settings: ConnectionSettings) -> AsyncIterator[tuple[ApiCli
 
 def endpoint(base_url: str, kind: str = "/items", **selector: Any) -> Endpoint:
     selector.setdefault("pagination", FROM_CONNECTION)
-    return Endpoint(kind=kind, url=join_url(base_url, kind), **selector)
+    return Endpoint(kind=kind, url=join_url(base_url, kind), **with_call(selector))
 
 
 async def items_of(client: ApiClient, target: Endpoint) -> list[dict[str, Any]]:

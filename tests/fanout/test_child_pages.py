@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
 from connection.settings import load_settings
 from connection.urls import join_url
@@ -40,7 +41,10 @@ def run(api: FakeApi, client: Any, raw: dict[str, str]) -> FanOut:
     connection = load_settings({"base_url": api.url, **raw})
     paging = connection.pagination
     child = Endpoint(
-        kind=KIND, url=join_url(api.url, KIND), data_path=".comments", pagination=paging
+        kind=KIND,
+        url=join_url(api.url, KIND),
+        call=CallFields(data_path=".comments"),
+        pagination=paging,
     )
     parents = {"ticket_id": PathParameter.parse_obj(PARENTS)}
     plan = FanOutPlan.build(child, api.url, parents, discovery_pagination=paging)

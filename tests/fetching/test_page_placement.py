@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
 from connection.pagination_settings import PaginationSettings
 from connection.settings import load_settings
@@ -27,7 +28,8 @@ def settings(**raw: Any) -> PaginationSettings:
 
 
 def endpoint(body: Any = None, method: str = "POST") -> Endpoint:
-    return Endpoint(kind="/v1/query", url=URL, method=method, body=body, pagination=settings())
+    call = CallFields.construct(method=method, body=body)
+    return Endpoint(kind="/v1/query", url=URL, call=call, pagination=settings())
 
 
 def test_query_placement_writes_text_over_the_selectors_parameters() -> None:

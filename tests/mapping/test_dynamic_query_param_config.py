@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic.v1 import ValidationError
 
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
 from connection.pagination_settings import PaginationSettings
 from core.errors import ConfigurationError
@@ -152,9 +153,8 @@ def test_skip_statuses_apply_to_per_value_calls() -> None:
 
 
 def test_the_plan_orders_and_fills_both_kinds_of_values() -> None:
-    child = Endpoint(
-        kind="/t/{team}/issues", url="", query_params={"state": "open"}, pagination=NONE
-    )
+    open_ones = CallFields(query_params={"state": "open"})
+    child = Endpoint(kind="/t/{team}/issues", url="", call=open_ones, pagination=NONE)
     plan = FanOutPlan.build(
         child,
         "http://h",
