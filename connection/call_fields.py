@@ -54,6 +54,15 @@ class CallFields(BaseModel):
             "retried. GET and HEAD are always treated as reads."
         ),
     )
+    timeout: float | None = Field(
+        default=None,
+        gt=0,
+        title="Timeout",
+        description=(
+            "Seconds each attempt of this call may take (connecting, the headers and the "
+            "body), instead of the connection's timeout, e.g. 120 for a slow report endpoint."
+        ),
+    )
 
     @validator("method", pre=True)
     def _upper_method(cls, value: Any) -> Any:

@@ -27,6 +27,7 @@ from core.errors import AuthenticationError, FetchError, RequestTimeoutError, Re
 from core.redaction import Redactor, excerpt
 from fetching.page_placement import mark_body_values, place
 from pagination import NextPage
+from transport.deadline import request_timeout
 from transport.stack import RETRYABLE, STATS, STREAM, RequestStats
 
 MAX_REDIRECTS = 5
@@ -68,6 +69,7 @@ class RequestSender:
             params=params,
             headers=headers,
             extensions=extensions,
+            timeout=endpoint.call.timeout or httpx.USE_CLIENT_DEFAULT,  # selector.timeout
             **body_kwargs,
         )
         mark_body_values(request, step, settings)
@@ -98,9 +100,10 @@ class RequestSender:
             except httpx.TimeoutException as error:  # not retried (a write, or maxRetries 0)
                 raise RequestTimeoutError(
                     f"{self.describe(request, endpoint)}{self._via(error, request)} timed out "
-                    f"(timeout={self._settings.timeout:g}s, which bounds connecting, the headers "
-                    f"and the whole body): {type(error).__name__}: {self._redact(str(error))}. "
-                    "Raise timeout or lower pageSize"
+                    f"(timeout={request_timeout(request, self._settings.timeout):g}s, which bounds "
+                    "connecting, the headers and the whole body): "
+                    f"{type(error).__name__}: {self._redact(str(error))}. "
+                    "Raise timeout (or the resource's selector.timeout) or lower pageSize"
                 ) from None
             except httpx.HTTPError as error:
                 via = self._via(error, request)
