@@ -80,7 +80,7 @@ def api_client() -> ApiClient:
 
 
 # Live events (docs/live-events.md): POST /integration/webhook, when webhookSignature is set.
-install_live_events(SETTINGS.webhooks, make_refetch(api_client, SETTINGS))
+install_live_events(SETTINGS.webhooks, make_refetch(api_client, SETTINGS.base_url))
 
 
 @ocean.on_resync()
