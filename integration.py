@@ -38,7 +38,11 @@ from mapping.body_placement import check_body_placement
 from mapping.config_errors import PortAppConfigError
 from mapping.dynamic_query_params import check_dynamic_query_params
 from mapping.jq_expressions import check_expression, check_port_mapping
-from mapping.pagination_override import check_pagination_override, running_connection
+from mapping.pagination_override import (
+    check_pagination_override,
+    one_connection_per_load,
+    running_connection,
+)
 from mapping.path_parameters import (
     PathParameter,
     check_placeholders,
@@ -356,7 +360,8 @@ class EndpointPortAppConfig(PortAppConfig):
     def parse_obj(cls, obj: Any) -> Self:
         """Ocean's entry point; errors keep their type, with a text naming path and fix."""
         try:
-            return super().parse_obj(obj)
+            with one_connection_per_load():
+                return super().parse_obj(obj)
         except ValidationError as error:
             raise PortAppConfigError(error, obj) from None
 

@@ -7,7 +7,7 @@ combination the page loop cannot follow fails the mapping, and so the resync, be
 request: Ocean then deletes nothing.
 
 Which connection: the installation's, when a running Ocean app loads the mapping (a resync,
-`ocean probe`, the preview). Outside one (a unit test, the preview reading its file), an
+`ocean probe`, the preview), read once per mapping load for every resource's checks. Outside one (a unit test, the preview reading its file), an
 override with paginationType is still validated in full, since it takes nothing from the
 connection's pagination; a key-by-key one only for its keys, since whether it is valid
 depends on the connection it lands on.
@@ -16,6 +16,9 @@ depends on the connection it lands on.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from port_ocean.context.ocean import ocean
@@ -33,6 +36,10 @@ from connection.settings import ConnectionSettings
 from connection.sources import load_from_ocean
 from mapping.config_errors import rename_fix
 
+# The connection read during the current mapping load (empty until first needed).
+_READ_THIS_LOAD: ContextVar[list[ConnectionSettings] | None] = ContextVar(
+    "_READ_THIS_LOAD", default=None
+)
 MERGE_FIX = (
     "with paginationType, selector.pagination replaces the connection's pagination (the keys "
     "it leaves out take their defaults); without, it changes the connection's keys one by one "
@@ -73,7 +80,24 @@ def check_pagination_override(overrides: dict[str, Any]) -> None:
 def running_connection() -> ConnectionSettings | None:
     """The installation's connection settings when a running Ocean app loads the mapping (the
     settings `main.py` runs with, read the same way: SECRETS variables and spellings too);
-    None outside one."""
+    None outside one. Read once per mapping load (`one_connection_per_load`), not per check."""
     if not ocean.initialized:
         return None
-    return load_from_ocean(ocean.integration_config, os.environ)
+    read = _READ_THIS_LOAD.get()
+    if read is not None and read:
+        return read[0]
+    connection = load_from_ocean(ocean.integration_config, os.environ)
+    if read is not None:
+        read.append(connection)
+    return connection
+
+
+@contextmanager
+def one_connection_per_load() -> Iterator[None]:
+    """While a mapping loads, every resource's checks share one reading of the connection
+    (read when first needed: a mapping that needs none reads none)."""
+    token = _READ_THIS_LOAD.set([])
+    try:
+        yield
+    finally:
+        _READ_THIS_LOAD.reset(token)
