@@ -7,10 +7,10 @@ combination the page loop cannot follow fails the mapping, and so the resync, be
 request: Ocean then deletes nothing.
 
 Which connection: the installation's, when a running Ocean app loads the mapping (a resync,
-`ocean probe`, the preview), read once per mapping load for every resource's checks. Outside one (a unit test, the preview reading its file), an
-override with paginationType is still validated in full, since it takes nothing from the
-connection's pagination; a key-by-key one only for its keys, since whether it is valid
-depends on the connection it lands on.
+`ocean probe`, the preview), read once per mapping load for every resource's checks. Outside
+one (a unit test, the preview reading its file), an override with paginationType is still
+validated in full, since it takes nothing from the connection's pagination; a key-by-key one
+only for its keys, since whether it is valid depends on the connection it lands on.
 """
 
 from __future__ import annotations
