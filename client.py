@@ -51,6 +51,11 @@ class ApiClient:
         self._settings, self._redact = settings, redact
         self._sender = RequestSender(http, settings, redact)
 
+    @property
+    def connection(self) -> ConnectionSettings:
+        """The connection settings it sends with (its pagination: `Endpoint.pagination`)."""
+        return self._settings
+
     async def iter_items(
         self, endpoint: Endpoint, *, quiet: bool = False
     ) -> AsyncGenerator[Items, None]:
@@ -58,10 +63,9 @@ class ApiClient:
 
         `quiet` logs the run's start and finish lines at DEBUG: for the thousands of child
         calls of a fan-out, which reports one summary line per kind instead."""
-        settings = self._pagination_settings(endpoint)
-        if settings.pagination_type != "none":
+        if endpoint.pagination.pagination_type != "none":
             pages = self._iter_pages(endpoint, quiet=quiet)
-        elif reason := whole_body_reason(settings, endpoint):
+        elif reason := whole_body_reason(endpoint, self._settings.max_concurrent_requests):
             logger.debug(f"{endpoint.kind}: reading the response whole: {reason}")
             pages = self._iter_pages(endpoint, whole_reason=reason, quiet=quiet)
         else:
@@ -76,13 +80,14 @@ class ApiClient:
         """The page loop; a window may send the next offset/page requests early. Each response
         is read into a `Page` once (`responses/page_reader.py`); everything after reads that."""
         run = self._start(endpoint, quiet)
-        settings = self._pagination_settings(endpoint)
+        settings = endpoint.pagination
         paginator = build_paginator(settings)
         guard = PaginationGuard(settings.max_pages)
         completeness = CompletenessCheck(settings, endpoint)
         reader = PageReader(endpoint, self._redact)
         window = PageWindow(
             settings,
+            self._settings.max_concurrent_requests,
             lambda ahead: self._sender.build(endpoint, ahead, run.stats),
             lambda request: self._sender.send(request, endpoint),
             overshoot=self._sender.retryable(endpoint),
@@ -130,7 +135,7 @@ class ApiClient:
         check (its totalPath and error_when need the whole body: `whole_body_reason`), and no
         count of repeated identifiers, which detects offset drift between pages."""
         run = self._start(endpoint, quiet)
-        paginator = build_paginator(self._pagination_settings(endpoint))
+        paginator = build_paginator(endpoint.pagination)
         request = self._sender.build(endpoint, paginator.first(), run.stats, stream=True)
         try:
             response = await self._sender.send(request, endpoint)
@@ -192,15 +197,11 @@ class ApiClient:
         async for items in self._iter_pages(endpoint, whole_reason=str(reason), quiet=quiet):
             yield items
 
-    def _pagination_settings(self, endpoint: Endpoint) -> ConnectionSettings:
-        """The settings the page loop follows: the resource's own pagination, if it has one."""
-        return self._settings if endpoint.pagination is None else endpoint.pagination
-
     def _start(self, endpoint: Endpoint, quiet: bool) -> EndpointRun:
         run = EndpointRun(f"{endpoint.method} {endpoint.kind}", self._redact(endpoint.url))
         run.level = "DEBUG" if quiet else "INFO"
-        if endpoint.pagination is not None:
-            run.notes.append(f"selector.pagination: {endpoint.pagination.describe_pagination()}")
+        if endpoint.own_pagination:
+            run.notes.append(f"selector.pagination: {endpoint.pagination.describe()}")
         logger.log(run.level, f"{run.where}: fetching {run.url}")
         return run
 

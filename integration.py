@@ -10,8 +10,7 @@ Unknown selector keys are rejected: a typo like `querry_params` would otherwise 
 """
 
 import os
-from dataclasses import replace
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Self
 
 from loguru import logger
 from port_ocean.core.handlers.port_app_config.api import APIPortAppConfig
@@ -24,6 +23,7 @@ from port_ocean.core.handlers.port_app_config.models import (
 from port_ocean.core.integrations.base import BaseIntegration
 from pydantic.v1 import Extra, Field, StrictStr, ValidationError, root_validator, validator
 
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint, endpoint_for
 from connection.helm_map import normalise_helm_maps
 from connection.settings import ConnectionSettings
@@ -39,7 +39,11 @@ from mapping.body_placement import check_body_placement
 from mapping.config_errors import PortAppConfigError
 from mapping.dynamic_query_params import check_dynamic_query_params
 from mapping.jq_expressions import check_expression, check_port_mapping
-from mapping.pagination_override import check_pagination_override, running_connection
+from mapping.pagination_override import (
+    check_pagination_override,
+    one_connection_per_load,
+    running_connection,
+)
 from mapping.path_parameters import (
     PathParameter,
     check_placeholders,
@@ -48,7 +52,6 @@ from mapping.path_parameters import (
 )
 from mapping.query_page_size import paging_with_query_size
 from mapping.request_body import check_body, evaluate_body
-from responses.data_path import check_data_path
 from selection.precise_jq import compile_jq
 from upserts.applier import RefusalRecordingApplier
 
@@ -58,28 +61,13 @@ from upserts.applier import RefusalRecordingApplier
 # the JSON that model reads, instead of a start-up error echoing the credentials.
 normalise_helm_maps(os.environ, object_names())
 
-HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
-
-class EndpointSelector(Selector):
-    """How to call one endpoint."""
+class EndpointSelector(Selector, CallFields):
+    """How to call one endpoint: the call fields (connection/call_fields.py) and the rest."""
 
     class Config:
         extra = Extra.forbid
 
-    method: HttpMethod = Field(
-        default="GET", title="Method", description="HTTP method of the call (GET by default)."
-    )
-    query_params: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Query parameters",
-        description="Query parameters sent on every page; pagination parameters win on a clash.",
-    )
-    headers: dict[str, str] = Field(
-        default_factory=dict,
-        title="Headers",
-        description="Extra request headers, e.g. Accept. Put credentials in the connection.",
-    )
     endpoint: str | None = Field(
         default=None,
         title="Endpoint path",
@@ -89,29 +77,14 @@ class EndpointSelector(Selector):
             "is the path."
         ),
     )
-    body: dict[str, Any] | list[Any] | StrictStr | None = Field(
+    # A resource's body may also be a jq program (run when the endpoint is built: `endpoint`).
+    body: dict[str, Any] | list[Any] | StrictStr | None = Field(  # type: ignore[assignment]
         default=None,
         title="Body",
         description=(
             "Request body, for POST search-style endpoints: a JSON object or array, or a jq "
             "program (a string) run once per resync whose one output is the object or array "
             "sent, e.g. '{\"endDate\": (now | floor) * 1000}'."
-        ),
-    )
-    data_path: str | None = Field(
-        default=None,
-        title="Data path",
-        description=(
-            "jq expression to the item array in each response page, e.g. .data or .items[]. "
-            "Omit it when the response is the array itself."
-        ),
-    )
-    read_only: bool | None = Field(
-        default=None,
-        title="Read-only call",
-        description=(
-            "Marks a POST/PUT call as a read (search APIs, GraphQL) so failed attempts are "
-            "retried. GET and HEAD are always treated as reads."
         ),
     )
     error_when: str | None = Field(
@@ -182,10 +155,6 @@ class EndpointSelector(Selector):
         ),
     )
 
-    @validator("method", pre=True)
-    def _upper_method(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
-
     @validator("endpoint")
     def _endpoint_is_a_path(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
@@ -202,12 +171,6 @@ class EndpointSelector(Selector):
     def _compile_query(cls, value: str) -> str:
         check_expression("", value)  # raises with jq's message, rendered by config_errors
         return value
-
-    @validator("data_path")
-    def _compile_data_path(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        return check_data_path(value.strip())
 
     @validator("error_when", "error_message_path", "identity_path")
     def _compile_jq(cls, value: str | None) -> str | None:
@@ -289,7 +252,7 @@ class EndpointSelector(Selector):
         query, own = values.get("query_params") or {}, values.get("pagination")
         if query and (connection := running_connection()):
             try:
-                paging_with_query_size(query, own, connection)
+                paging_with_query_size(query, own, connection.pagination)
             except ConfigurationError as error:
                 raise ValueError(str(error)) from None
         return values
@@ -368,7 +331,7 @@ class EndpointResourceConfig(ResourceConfig):
         selector = self.selector
         # query_params that set the page-size parameter set the page size (Port's Slack page).
         paging, note = paging_with_query_size(
-            selector.query_params, selector.pagination, connection
+            selector.query_params, selector.pagination, connection.pagination
         )
         if note:
             logger.info(f"{self.kind}: {note}")
@@ -381,8 +344,9 @@ class EndpointResourceConfig(ResourceConfig):
             identity_path=selector.identity_path,
             allow_empty_body=selector.allow_empty_body,
             pagination=paging,
+            own_pagination=bool(selector.pagination) or note is not None,
         )
-        return replace(endpoint, body=evaluate_body(selector.body, self.kind))
+        return endpoint.with_call(body=evaluate_body(selector.body, self.kind))
 
 
 class EndpointPortAppConfig(PortAppConfig):
@@ -397,7 +361,8 @@ class EndpointPortAppConfig(PortAppConfig):
     def parse_obj(cls, obj: Any) -> Self:
         """Ocean's entry point; errors keep their type, with a text naming path and fix."""
         try:
-            return super().parse_obj(obj)
+            with one_connection_per_load():
+                return super().parse_obj(obj)
         except ValidationError as error:
             raise PortAppConfigError(error, obj) from None
 

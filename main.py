@@ -80,7 +80,7 @@ def api_client() -> ApiClient:
 
 
 # Live events (docs/live-events.md): POST /integration/webhook, when webhookSignature is set.
-install_live_events(SETTINGS.webhooks, make_refetch(api_client, SETTINGS))
+install_live_events(SETTINGS.webhooks, make_refetch(api_client, SETTINGS.base_url))
 
 
 @ocean.on_resync()
@@ -97,7 +97,7 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         if incremental.config is None:
             logger.info(f"[{kind}] no selector.incremental: not fetched in an incremental run")
             return
-        endpoint = incremental.endpoint(endpoint, SETTINGS)
+        endpoint = incremental.endpoint(endpoint)
     pages = _pages(kind, resource, endpoint, incremental)
     if incremental is None:  # (an incremental run upserts only: nothing to delete or guard)
         from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
@@ -127,11 +127,12 @@ def _pages(
             selector.path_parameters,
             selector.skip_statuses,
             selector.dynamic_query_params,
+            discovery_pagination=SETTINGS.pagination,
         )
         cache = discovery_cache(SETTINGS)
         limit = SETTINGS.max_concurrent_requests
         cut = partial(incremental.pages, kind=kind) if incremental is not None else None
-        return FanOut(api_client(), plan, cache, limit, SETTINGS, cut).pages()
+        return FanOut(api_client(), plan, cache, limit, cut).pages()
     if incremental is not None and incremental.cuts_off:  # no page read past the cutoff
         return incremental.pages(api_client().iter_items(endpoint), kind)
     # The next page is fetched while Ocean maps and upserts this one (FanOut overlaps

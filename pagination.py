@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
+from connection.pagination_settings import PaginationSettings
 from connection.pagination_styles import is_addressable, sends_page_values
-from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError, PaginationError
 from responses.completeness import total_count
 from responses.link_header import find_link as find_link  # re-exported
@@ -58,7 +58,7 @@ class Done:
 class Paginator:
     """Base: `paginationType: none` — one request, no paging."""
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         self.settings = settings
         self._addressable = is_addressable(settings.pagination_type)
         self._sends_size = sends_page_values(settings.pagination_type)
@@ -209,7 +209,7 @@ class OffsetPaginator(Paginator):
     below `pageSize` from skipping items. Stops on an empty page or a stop flag.
     """
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         super().__init__(settings)
         self._offset = 0
 
@@ -229,7 +229,7 @@ class OffsetPaginator(Paginator):
 class PagePaginator(Paginator):
     """`?page=1&size=100` (first number from `startPage`), then page + 1 until a stop."""
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         super().__init__(settings)
         self._page = settings.start_page
 
@@ -258,7 +258,7 @@ class CursorPaginator(Paginator):
     except with `paginationLocation: body`, where every cursor is a token for the body.
     """
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         super().__init__(settings)
         self._cursor: ResponsePath | FirstPresent = (
             ResponsePath(settings.cursor_path)
@@ -318,7 +318,7 @@ class NextLinkPaginator(Paginator):
     A relative link is resolved against the URL of the page that carried it.
     """
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: PaginationSettings) -> None:
         super().__init__(settings)
         self._link = ResponsePath(settings.next_link_path)
 
@@ -371,7 +371,7 @@ PAGINATORS: dict[str, type[Paginator]] = {
 }
 
 
-def build_paginator(settings: ConnectionSettings) -> Paginator:
+def build_paginator(settings: PaginationSettings) -> Paginator:
     try:
         paginator_class = PAGINATORS[settings.pagination_type]
     except KeyError:

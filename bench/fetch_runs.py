@@ -17,7 +17,9 @@ import ijson  # type: ignore[import-untyped]  # shipped by port-ocean, untyped
 from bench.job import Job, Skipped
 from bench.styles import STYLES, Style, fetch_concurrent, fetch_sequential, plain_client
 from client import ApiClient
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from connection.settings import load_settings
 from connection.urls import join_url
 from core.redaction import Redactor
@@ -51,15 +53,21 @@ async def our_client(raw: dict[str, Any]) -> AsyncIterator[ApiClient]:
         await http.aclose()
 
 
-def endpoint(base_url: str, path: str, data_path: str | None) -> Endpoint:
-    return Endpoint(kind=path, url=join_url(base_url, path), data_path=data_path)
+def endpoint(
+    base_url: str, path: str, data_path: str | None, pagination: PaginationSettings
+) -> Endpoint:
+    url = join_url(base_url, path)
+    call = CallFields(data_path=data_path)
+    return Endpoint(kind=path, url=url, call=call, pagination=pagination)
 
 
 async def ours(job: Job, depth: int | None = None) -> int:
     """`ApiClient.iter_items`, optionally wrapped in `read_ahead`, consumed by a counting loop."""
     style = STYLES[job.style]
-    async with our_client(connection(job, style.settings)) as client:
-        pages = client.iter_items(endpoint(job.base_url, style.path, style.data_path))
+    raw = connection(job, style.settings)
+    async with our_client(raw) as client:
+        paging = load_settings(raw).pagination
+        pages = client.iter_items(endpoint(job.base_url, style.path, style.data_path, paging))
         source = read_ahead(pages, depth) if depth else pages
         count = 0
         async for items in source:
@@ -81,7 +89,8 @@ async def huge_ours(job: Job) -> int:
     """The single huge top-level array through our client (`paginationType: none`)."""
     async with our_client(connection(job, HUGE_SETTINGS)) as client:
         count = 0
-        async for items in client.iter_items(endpoint(job.base_url, "/huge", None)):
+        huge = endpoint(job.base_url, "/huge", None, PaginationSettings())
+        async for items in client.iter_items(huge):
             count += len(items)
         return count
 
@@ -146,11 +155,14 @@ async def fan_out_ours(job: Job) -> int:
     except ImportError as error:
         raise Skipped(f"no fan-out engine in this checkout ({error})") from None
     parent = PathParameter.parse_obj({"endpoint": "/parents", "data_path": ".data", "field": ".id"})
-    child = endpoint(job.base_url, "/parents/{parent_id}/children", ".data")
     raw = connection(job, FAN_OUT_SETTINGS)
+    paging = load_settings(raw).pagination
+    child = endpoint(job.base_url, "/parents/{parent_id}/children", ".data", paging)
     async with our_client(raw) as client:
-        plan = FanOutPlan.build(child, job.base_url, {"parent_id": parent})
-        run = FanOut(client, plan, DiscoveryCache(), job.concurrency, load_settings(raw))
+        plan = FanOutPlan.build(
+            child, job.base_url, {"parent_id": parent}, discovery_pagination=paging
+        )
+        run = FanOut(client, plan, DiscoveryCache(), job.concurrency)
         count = 0
         async for items in run.pages():
             count += len(items)

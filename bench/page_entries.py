@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Any
 
 from client import ApiClient
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
 from connection.settings import load_settings
 from connection.urls import join_url
@@ -74,7 +75,11 @@ async def _run(route: Any, selector: dict[str, Any], raw: dict[str, str]) -> int
         settings = load_settings({"base_url": api.url, "page_size": "2", **raw})
         redact = Redactor(settings.secrets)
         target = Endpoint(
-            kind="/items", url=join_url(api.url, "/items"), data_path=".items", **selector
+            kind="/items",
+            url=join_url(api.url, "/items"),
+            call=CallFields(data_path=".items"),
+            pagination=settings.pagination,
+            **selector,
         )
         async with build_http_client(settings, redact, inside_ocean=False) as http:
             client = ApiClient(http, settings, redact)

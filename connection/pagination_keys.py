@@ -1,5 +1,5 @@
 """The connection keys a resource may set for itself in `selector.pagination`, in both
-spellings the connection accepts (`pageSize`, `page_size`); `ConnectionSettings.with_pagination`
+spellings the connection accepts (`pageSize`, `page_size`); `PaginationSettings.merged`
 merges them into the connection's (docs/pagination.md)."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def pagination_fields(overrides: Mapping[str, Any]) -> dict[str, Any]:
 
 def replaces_pagination(overrides: Mapping[str, Any]) -> bool:
     """Whether a resource's own pagination replaces the connection's as a whole: it sets
-    paginationType (see `ConnectionSettings.with_pagination`)."""
+    paginationType (see `PaginationSettings.merged`)."""
     return any(
         PAGINATION_SPELLINGS.get(key) == "pagination_type" and value not in (None, "")
         for key, value in overrides.items()

@@ -25,18 +25,16 @@ from connection.auth_config import (
 )
 from connection.custom_headers import header_secrets
 from connection.key_auth import KEY_AUTH, KeyAuthSettings, gather_key_auth
-from connection.pagination_keys import (
-    PAGINATION_KEYS,
-    InvalidPagination,
-    pagination_fields,
-    replaces_pagination,
+from connection.pagination_settings import (
+    PAGINATION_GROUP,
+    PaginationSettings,
+    group_pagination_keys,
 )
-from connection.pagination_styles import is_addressable, sends_page_values
 from connection.spec_file import sensitive_names
 from connection.spellings import apply_spellings
+from connection.validation_problems import describe_value_problem
 from connection.webhook_settings import GROUP_FIELD, WebhookSettings, group_webhook_keys
 from core.errors import ConfigurationError
-from selection.response_paths import ResponsePath
 
 AuthType = Literal[
     "none",
@@ -48,34 +46,18 @@ AuthType = Literal[
     "jwt_bearer",
     "github_app",
 ]
-PaginationType = Literal["none", "offset", "page", "cursor", "next_link", "header_link"]
-# Where paginationParam / sizeParam go: query parameters, or dot paths into the JSON body
-# (Notion's start_cursor, GraphQL's variables.after; fetching/page_placement.py).
-PaginationLocation = Literal["query", "body"]
-
-DEFAULT_PAGE_PARAM: dict[str, str] = {"offset": "offset", "page": "page", "cursor": "cursor"}
-DEFAULT_SIZE_PARAM: dict[str, str] = {"offset": "limit", "page": "size", "cursor": "limit"}
 SECRET_FIELDS = ("api_token", "password", "api_key", "oauth_client_secret")
 # Settings that arrive flat (as every spec value does) and are held in a group of their own,
 # by the ConnectionSettings field that holds the group.
 GROUPED_FIELDS: dict[str, type[BaseModel]] = {
     KEY_AUTH: KeyAuthSettings,
     GROUP_FIELD: WebhookSettings,
+    PAGINATION_GROUP: PaginationSettings,
 }
 # Keys whose value is never echoed in an error: those spec.yaml marks sensitive.
 SENSITIVE_KEYS = sensitive_names()
 # Fields filled by the loader, not settable by name (baseUrl's query string is split off it).
 INTERNAL_FIELDS = frozenset({"base_query"})
-# What a value of each basic type may look like, for pydantic's parsing errors.
-_EXPECTED_BY_ERROR = {
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "int_type": "a whole number",
-    "float_parsing": "a number",
-    "float_type": "a number",
-    "bool_parsing": "true or false",
-    "bool_type": "true or false",
-}
 _REQUIRED_SECRET: dict[str, tuple[str, ...]] = {
     "bearer_token": ("api_token",),
     "api_key": ("api_key",),
@@ -114,24 +96,8 @@ class ConnectionSettings(BaseModel):
     # private_key_jwt, jwt_bearer, github_app, mTLS and caCertificate (connection/key_auth.py)
     key_auth: KeyAuthSettings = Field(default_factory=KeyAuthSettings, repr=False)
 
-    pagination_type: PaginationType = "none"
-    pagination_location: PaginationLocation = "query"
-    page_size: int = Field(default=100, ge=1)
-    pagination_param: str | None = None
-    size_param: str | None = None
-    start_page: int = Field(default=1, ge=0)
-    cursor_path: str | None = None
-    has_more_path: str | None = None
-    last_page_path: str | None = None
-    next_link_path: str = "@odata.nextLink"
-    header_link_rel: str = "next"
-    max_pages: int = Field(default=100_000, ge=1)
-    total_path: str | None = None  # completeness: where the API states the item count
-    strict_total: bool = False  # a total mismatch fails the resync instead of warning
-    stop_on_short_page: bool = False  # offset/page: a page under pageSize is the last
-    # offset/page: page requests in flight per endpoint (docs/performance.md); "auto" is up
-    # to maxConcurrentRequests after a full first page, with or without a stated total
-    parallel_pages: int | Literal["auto"] = "auto"
+    # paginationType, pageSize, cursorPath, ... (connection/pagination_settings.py)
+    pagination: PaginationSettings = Field(default_factory=PaginationSettings)
 
     timeout: float = Field(default=30.0, gt=0)
     # The most a response read whole may hold, and a streamed one (docs/resilience.md, "Deadlines
@@ -153,6 +119,7 @@ class ConnectionSettings(BaseModel):
         return group_webhook_keys(data)
 
     _gather_key_auth = model_validator(mode="before")(gather_key_auth)
+    _group_pagination_keys = model_validator(mode="before")(group_pagination_keys)
 
     @model_validator(mode="before")
     @classmethod
@@ -182,28 +149,6 @@ class ConnectionSettings(BaseModel):
     def _check_token_url(cls, value: str | None) -> str | None:
         return check_auth_endpoint(value) if value is not None else None
 
-    @field_validator(
-        "cursor_path", "has_more_path", "last_page_path", "next_link_path", "total_path"
-    )
-    @classmethod
-    def _check_path(cls, value: str | None) -> str | None:
-        if value is not None and value.strip():
-            ResponsePath(value)  # raises ValueError with the jq message when it cannot compile
-            return value.strip()
-        return None
-
-    @field_validator("parallel_pages", mode="before")
-    @classmethod
-    def _parse_parallel_pages(cls, value: Any) -> Any:
-        text = str(value).strip().lower()
-        if text == "auto":
-            return "auto"
-        if not isinstance(value, bool) and text.isdigit() and int(text) >= 1:
-            return int(text)
-        raise ValueError(
-            "expected auto, or a whole number of pages of at least 1 (1: one at a time)"
-        )
-
     @model_validator(mode="after")
     def _check_combinations(self) -> Self:
         key_jwt = self.oauth_client_authentication == "private_key_jwt"
@@ -218,51 +163,7 @@ class ConnectionSettings(BaseModel):
         if self.auth_type == "basic" and not (self.username or self.password):
             raise ValueError("authType 'basic' needs username or password, and neither is set")
         self.key_auth.check_for(self.auth_type, self.oauth_client_authentication)
-        self._check_completeness_options()
-        self._check_body_location()
         return self
-
-    def _check_body_location(self) -> None:
-        if self.pagination_location != "body":
-            return
-        if not sends_page_values(self.pagination_type):
-            raise ValueError(
-                "paginationLocation body applies to paginationType offset, page or cursor (the "
-                "link styles follow a whole URL); got paginationType "
-                f"'{self.pagination_type}'"
-            )
-        for key, path in (("paginationParam", self.page_param), ("sizeParam", self.size_param)):
-            if path is not None and not all(part.strip() for part in path.split(".")):
-                raise ValueError(
-                    f"{key}: {path!r} is not a dot path into the request body (with "
-                    "paginationLocation body), e.g. start_cursor or variables.after"
-                )
-
-    def _check_completeness_options(self) -> None:
-        if self.strict_total and not self.total_path:
-            raise ValueError(
-                "strictTotal needs totalPath: where the API states its total, e.g. meta.total"
-            )
-        addressable = is_addressable(self.pagination_type)
-        if self.stop_on_short_page and not addressable:
-            raise ValueError(
-                "stopOnShortPage applies to paginationType offset or page only; "
-                f"got paginationType '{self.pagination_type}'"
-            )
-        if self.parallel_pages not in ("auto", 1) and not addressable:
-            raise ValueError(
-                "parallelPages applies to paginationType offset or page only (cursor and link "
-                "styles need each response before the next request); "
-                f"got paginationType '{self.pagination_type}'"
-            )
-
-    @property
-    def page_param(self) -> str:
-        return self.pagination_param or DEFAULT_PAGE_PARAM.get(self.pagination_type, "")
-
-    @property
-    def page_size_param(self) -> str | None:
-        return self.size_param or DEFAULT_SIZE_PARAM.get(self.pagination_type)
 
     @property
     def secrets(self) -> list[str]:
@@ -288,37 +189,6 @@ class ConnectionSettings(BaseModel):
         """The query parameters given in baseUrl, in order, decoded."""
         return parse_qsl(self.base_query, keep_blank_values=True)
 
-    def with_pagination(self, overrides: Mapping[str, Any]) -> ConnectionSettings:
-        """These settings with a resource's own pagination (`selector.pagination`), validated
-        as a whole like the connection's. Raises InvalidPagination naming each key at fault.
-
-        With paginationType, the overrides replace the connection's pagination: the keys they
-        leave out take their defaults, so a connection's hasMorePath (whose absence stops
-        pagination) cannot stop an endpoint whose responses lack it. Without, they change
-        only the keys they set. A key set to null or "" takes its default."""
-        given = pagination_fields(overrides)
-        unset = {key for key, value in given.items() if value is None or value == ""}
-        # These take their defaults rather than the connection's values.
-        dropped = set(PAGINATION_KEYS) if replaces_pagination(overrides) else unset
-        merged = self.model_dump(exclude=dropped)
-        merged.update((key, value) for key, value in given.items() if key not in unset)
-        try:
-            return ConnectionSettings.model_validate(merged)
-        except ValidationError as error:
-            raise InvalidPagination(_problems(error, merged)) from None
-
-    def describe_pagination(self) -> str:
-        """The type, the page size and every other pagination key set away from its default,
-        e.g. `paginationType=cursor pageSize=100 cursorPath=meta.next`."""
-        defaults = type(self).model_fields
-        always = ("pagination_type", "page_size")
-        shown = [
-            key
-            for key in PAGINATION_KEYS
-            if key in always or getattr(self, key) != defaults[key].default
-        ]
-        return " ".join(f"{to_camel(key)}={getattr(self, key)}" for key in shown)
-
     def describe(self) -> str:
         """A one-line summary for the start-up log; holds no secret."""
         extras = "".join(
@@ -333,7 +203,7 @@ class ConnectionSettings(BaseModel):
         )
         return (
             f"baseUrl={self.base_url}{extras} authType={self.auth_type} "
-            f"{self.describe_pagination()} "
+            f"{self.pagination.describe()} "
             f"timeout={self.timeout}s verifySsl={self.verify_ssl} "
             f"maxConcurrentRequests={self.max_concurrent_requests}"
         )
@@ -346,7 +216,8 @@ def load_settings(
 
     Every documented spelling is translated first (connection/spellings.py); `environ` fills the
     `${VAR}` references of customHeaders (the process environment when not given)."""
-    defaults = {name: field.default for name, field in ConnectionSettings.model_fields.items()}
+    fields = {**ConnectionSettings.model_fields, **PaginationSettings.model_fields}
+    defaults = {name: field.default for name, field in fields.items()}
     given = apply_spellings(raw, os.environ if environ is None else environ, defaults)
     try:
         return ConnectionSettings.model_validate(given)
@@ -368,20 +239,11 @@ def _describe_problem(problem: Any, given: dict[str, Any]) -> str:
     if not location:
         return message
     key = to_camel(location[0])
-    kind = problem.get("type")
-    if kind == "extra_forbidden":  # its value is not echoed: it may be a misspelt secret
+    # An unknown key's value is not echoed: it may be a misspelt secret.
+    if problem.get("type") == "extra_forbidden":
         grouped = [name for group in GROUPED_FIELDS.values() for name in group.model_fields]
         known = [to_camel(name) for name in [*ConnectionSettings.model_fields, *grouped]]
         close = get_close_matches(key, known, n=1)
         suggestion = f"; did you mean {close[0]}?" if close else ""
         return f"{key}: unknown setting (check its spelling against .port/spec.yaml){suggestion}"
-    allowed = _EXPECTED_BY_ERROR.get(str(kind), "")
-    if kind == "literal_error":
-        expected = str(problem.get("ctx", {}).get("expected", "")).replace("'", "")
-        message, allowed = "not an allowed value", expected.replace(" or ", ", ")
-    # A sensitive value is never echoed, even when it is the invalid one.
-    value = given.get(location[0], given.get(key))
-    if key == "baseUrl" and isinstance(value, str):  # its query string may hold an API key
-        value = value.split("?", 1)[0] + ("?[REDACTED]" if "?" in value else "")
-    got = "" if key in SENSITIVE_KEYS else f"; got {value!r}"
-    return f"{key}: {message}{got}" + (f"; allowed: {allowed}" if allowed else "")
+    return describe_value_problem(problem, location, given, SENSITIVE_KEYS)

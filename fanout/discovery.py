@@ -17,6 +17,7 @@ from loguru import logger
 
 from client import ApiClient
 from connection.endpoint import Endpoint, endpoint_for
+from connection.pagination_settings import PaginationSettings
 from connection.urls import join_url
 from core.errors import ConfigurationError, FetchError, OceanCustomError, PaginationError
 from mapping.path_parameters import PathParameter, fill, placeholders
@@ -42,7 +43,12 @@ class Discovery:
 
     @classmethod
     def of(
-        cls, owner: Endpoint, name: str, spec: PathParameter, section: str = "path_parameters"
+        cls,
+        owner: Endpoint,
+        name: str,
+        spec: PathParameter,
+        pagination: PaginationSettings,
+        section: str = "path_parameters",
     ) -> Discovery:
         call = endpoint_for(
             f"{owner.kind} selector.{section}.{name}",
@@ -50,6 +56,7 @@ class Discovery:
             spec,
             error_when=owner.error_when,
             error_message_path=owner.error_message_path,
+            pagination=pagination,
         )
         return cls(owner.kind, name, spec.endpoint, spec.field, spec.filter, call, section)
 

@@ -25,7 +25,6 @@ from typing import Any
 from loguru import logger
 
 from client import ApiClient
-from connection.settings import ConnectionSettings
 from core.errors import FetchError, PaginationError
 from fanout.discovery import Discovery, DiscoveryCache, discover, with_context
 from fanout.plan import Binding, FanOutPlan
@@ -51,9 +50,7 @@ class FanOutStats:
 
 
 class FanOut:
-    """One run of a templated kind. `connection`: the installation's settings, from which a
-    child call's pagination is read when the resource has none of its own (see
-    `one_page_at_a_time`)."""
+    """One run of a templated kind."""
 
     def __init__(
         self,
@@ -61,10 +58,9 @@ class FanOut:
         plan: FanOutPlan,
         cache: DiscoveryCache,
         limit: int,
-        connection: ConnectionSettings | None = None,
         child_pages: ChildPages | None = None,
     ) -> None:
-        plan = one_page_at_a_time(plan, connection)
+        plan = one_page_at_a_time(plan)
         self.client, self.plan, self.cache, self.limit = client, plan, cache, limit
         self.child_pages = child_pages
         self.stats = FanOutStats()
@@ -202,7 +198,7 @@ class FanOut:
             logger.info(line)
 
 
-def one_page_at_a_time(plan: FanOutPlan, connection: ConnectionSettings | None) -> FanOutPlan:
+def one_page_at_a_time(plan: FanOutPlan) -> FanOutPlan:
     """The plan with its child calls fetching one page at a time under `parallelPages: auto`.
 
     `limit` child calls already run at once and fill `maxConcurrentRequests`, so a child's own
@@ -211,8 +207,8 @@ def one_page_at_a_time(plan: FanOutPlan, connection: ConnectionSettings | None) 
     and no stop flag takes 3 requests instead of 2, on every parent. A number set for
     `parallelPages` (the connection's, or the resource's `selector.pagination`) still applies:
     the setting for a few parents with long child lists. Discovery calls are not changed."""
-    paging = plan.child.pagination or connection
-    if paging is None or paging.parallel_pages != "auto":
+    paging = plan.child.pagination
+    if paging.parallel_pages != "auto":
         return plan
     sequential = paging.model_copy(update={"parallel_pages": 1})
     return replace(plan, child=replace(plan.child, pagination=sequential))

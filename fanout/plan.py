@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from connection.urls import join_url
 from core.errors import ConfigurationError
 from fanout.discovery import Discovery
@@ -26,9 +27,12 @@ def discoveries_of(
     owner: Endpoint,
     path_parameters: Mapping[str, PathParameter],
     dynamic_query_params: Mapping[str, PathParameter] | None = None,
+    *,
+    pagination: PaginationSettings,
 ) -> dict[str, Discovery]:
-    """Every discovery of one resource, each named by its selector key (for messages). A name
-    in both maps is refused here too (the mapping check reports it first, with its path)."""
+    """Every discovery of one resource, each named by its selector key (for messages), walking
+    its pages by `pagination` (the connection's). A name in both maps is refused here too (the
+    mapping check reports it first, with its path)."""
     dynamic = dynamic_query_params or {}
     if both := sorted(set(path_parameters) & set(dynamic)):
         raise ConfigurationError(
@@ -36,9 +40,15 @@ def discoveries_of(
             f"selector.{QUERY_SECTION}: a discovered value fills one or the other"
         )
     found = {
-        name: Discovery.of(owner, name, p, PATH_SECTION) for name, p in path_parameters.items()
+        name: Discovery.of(owner, name, p, pagination, PATH_SECTION)
+        for name, p in path_parameters.items()
     }
-    found.update({name: Discovery.of(owner, name, p, QUERY_SECTION) for name, p in dynamic.items()})
+    found.update(
+        {
+            name: Discovery.of(owner, name, p, pagination, QUERY_SECTION)
+            for name, p in dynamic.items()
+        }
+    )
     return found
 
 
@@ -61,8 +71,14 @@ class FanOutPlan:
         parameters: Mapping[str, PathParameter],
         skip_statuses: list[int] | None = None,
         dynamic_query_params: Mapping[str, PathParameter] | None = None,
+        *,
+        discovery_pagination: PaginationSettings,
     ) -> FanOutPlan:
-        discoveries = discoveries_of(child, parameters, dynamic_query_params)
+        """`discovery_pagination`: how the discovery calls walk their pages (the connection's
+        pagination; a resource's own applies to its child calls only)."""
+        discoveries = discoveries_of(
+            child, parameters, dynamic_query_params, pagination=discovery_pagination
+        )
         skip, query = frozenset(skip_statuses or ()), tuple(dynamic_query_params or ())
         return cls(child.kind, base_url, child, discoveries, skip, query)
 
@@ -97,4 +113,4 @@ class FanOutPlan:
         if not self.query_names:
             return replace(self.child, url=url)
         query = {**self.child.query_params, **{name: binding[name] for name in self.query_names}}
-        return replace(self.child, url=url, query_params=query)
+        return replace(self.child.with_call(query_params=query), url=url)

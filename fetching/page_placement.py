@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from connection.endpoint import Endpoint
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 from core.errors import ConfigurationError
 from core.http_methods import NO_BODY_METHODS
 from pagination import NextPage
@@ -46,7 +46,7 @@ def query_text(value: Any) -> str:
 
 def place(
     step: NextPage,
-    settings: ConnectionSettings,
+    settings: PaginationSettings,
     endpoint: Endpoint,
     query: httpx.QueryParams,
 ) -> tuple[httpx.QueryParams, Any]:
@@ -98,7 +98,7 @@ def _set_path(body: dict[str, Any], path: str, value: Any, where: str) -> None:
     node[leaf] = value
 
 
-def mark_body_values(request: httpx.Request, step: NextPage, settings: ConnectionSettings) -> None:
+def mark_body_values(request: httpx.Request, step: NextPage, settings: PaginationSettings) -> None:
     """Label a request whose pagination values went into its body (see `request_label`)."""
     if settings.pagination_location == "body" and step.url is None:
         request.extensions[PAGE_BODY] = json.dumps(step.params, default=str)

@@ -40,8 +40,7 @@ from dataclasses import dataclass
 import httpx
 from loguru import logger
 
-from connection.pagination_styles import is_addressable
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 from fetching.page_placement import request_label
 from pagination import NextPage
 
@@ -75,9 +74,16 @@ class PageWindow:
     the next. `overshoot`: whether `auto` may send requests past the end of the list."""
 
     def __init__(
-        self, settings: ConnectionSettings, build: Build, send: Send, *, overshoot: bool = True
+        self,
+        settings: PaginationSettings,
+        max_concurrent_requests: int,
+        build: Build,
+        send: Send,
+        *,
+        overshoot: bool = True,
     ) -> None:
         self._settings, self._build, self._send = settings, build, send
+        self._max_concurrent = max_concurrent_requests
         self._overshoot = overshoot
         self._ahead: deque[_Ahead] = deque()
         self._dropped: list[asyncio.Task[httpx.Response]] = []
@@ -132,7 +138,7 @@ class PageWindow:
     @property
     def addressable(self) -> bool:
         """Whether requests can be predicted at all (offset, page): else `plan` is not needed."""
-        return is_addressable(self._settings.pagination_type)
+        return self._settings.addressable
 
     @property
     def discarded(self) -> int:
@@ -163,8 +169,8 @@ class PageWindow:
             return  # a short first page: the server's page size is not pageSize
         wanted = settings.parallel_pages
         limit = min(
-            settings.max_concurrent_requests if wanted == "auto" else int(wanted),
-            settings.max_concurrent_requests,
+            self._max_concurrent if wanted == "auto" else int(wanted),
+            self._max_concurrent,
         )
         if limit <= 1:
             return  # one page at a time: nothing is requested ahead

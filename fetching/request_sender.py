@@ -30,6 +30,7 @@ from core.redaction import Redactor, excerpt
 from core.redirects import REDIRECT_STATUSES
 from fetching.page_placement import mark_body_values, place
 from pagination import NextPage
+from transport.deadline import request_timeout
 from transport.stack import RETRYABLE, STATS, STREAM, RequestStats
 
 MAX_REDIRECTS = 5
@@ -47,7 +48,7 @@ class RequestSender:
     ) -> httpx.Request:
         params: httpx.QueryParams | None = None
         body = endpoint.body
-        settings = self._paging(endpoint)
+        settings = endpoint.pagination
         if step.url:
             url = httpx.URL(step.url)
             same_origin = origin_of(url) == self._home
@@ -68,6 +69,7 @@ class RequestSender:
             params=params,
             headers=headers,
             extensions=extensions,
+            timeout=endpoint.call.timeout or httpx.USE_CLIENT_DEFAULT,  # selector.timeout
             **body_kwargs,
         )
         mark_body_values(request, step, settings)
@@ -81,14 +83,9 @@ class RequestSender:
             stats.other_origin += 1
         return request
 
-    def _paging(self, endpoint: Endpoint) -> ConnectionSettings:
-        """The pagination settings of this endpoint: its own (selector.pagination), or the
-        connection's."""
-        return self._settings if endpoint.pagination is None else endpoint.pagination
-
     def retryable(self, endpoint: Endpoint) -> bool:
         """See the module docstring: a body-paginated call is a read unless read_only: false."""
-        if endpoint.read_only is None and self._paging(endpoint).pagination_location == "body":
+        if endpoint.read_only is None and endpoint.pagination.pagination_location == "body":
             return True
         return endpoint.retryable
 
@@ -103,9 +100,10 @@ class RequestSender:
             except httpx.TimeoutException as error:  # not retried (a write, or maxRetries 0)
                 raise RequestTimeoutError(
                     f"{self.describe(request, endpoint)}{self._via(error, request)} timed out "
-                    f"(timeout={self._settings.timeout:g}s, which bounds connecting, the headers "
-                    f"and the whole body): {type(error).__name__}: {self._redact(str(error))}. "
-                    "Raise timeout or lower pageSize"
+                    f"(timeout={request_timeout(request, self._settings.timeout):g}s, which bounds "
+                    "connecting, the headers and the whole body): "
+                    f"{type(error).__name__}: {self._redact(str(error))}. "
+                    "Raise timeout (or the resource's selector.timeout) or lower pageSize"
                 ) from None
             except httpx.HTTPError as error:
                 via = self._via(error, request)

@@ -20,7 +20,6 @@ from port_ocean.context.event import EventType, event
 from port_ocean.core.incremental.cursor_context import active_incremental_cursor
 
 from connection.endpoint import Endpoint
-from connection.settings import ConnectionSettings
 from core.errors import OceanCustomError
 from incremental.cutoff import cut_off
 from incremental.model import IncrementalSelector
@@ -35,19 +34,19 @@ class IncrementalRun:
     config: IncrementalSelector | None
     cursor: datetime
 
-    def endpoint(self, endpoint: Endpoint, connection: ConnectionSettings) -> Endpoint:
+    def endpoint(self, endpoint: Endpoint) -> Endpoint:
         """`endpoint` asking only for what changed since the cursor."""
         assert self.config is not None
-        paging = endpoint.pagination or connection
+        paging = endpoint.pagination
         values = self.config.values(self.cursor)
         if paging.pagination_location == "body":
             body = copy.deepcopy(endpoint.body) if isinstance(endpoint.body, dict) else {}
             for path, value in values.items():
                 _set_path(body, path, value)
-            endpoint = replace(endpoint, body=body)
+            endpoint = endpoint.with_call(body=body)
         else:
             texts = {name: _query_text(value) for name, value in values.items()}
-            endpoint = replace(endpoint, query_params={**endpoint.query_params, **texts})
+            endpoint = endpoint.with_call(query_params={**endpoint.query_params, **texts})
         if self.config.cutoff is not None:  # pages sent ahead would pass the cutoff
             endpoint = replace(endpoint, pagination=paging.model_copy(update={"parallel_pages": 1}))
         return endpoint

@@ -17,8 +17,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from client import ApiClient
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 from connection.urls import join_url
 from core.errors import FetchError, OceanCustomError
 
@@ -29,15 +30,16 @@ class RefetchFailed(Exception):
     """The API did not give the item back (other than 404); its text names path and status."""
 
 
-def make_refetch(client: Callable[[], ApiClient], settings: ConnectionSettings) -> Refetch:
-    """A refetch over the integration's client; `client` is called per use (one per loop)."""
-    single = settings.with_pagination({"paginationType": "none"})
+def make_refetch(client: Callable[[], ApiClient], base_url: str) -> Refetch:
+    """A refetch over the integration's client, of paths under the connection's `base_url`;
+    `client` is called per use (one per loop)."""
+    single = PaginationSettings()  # one response, no pages
 
     async def refetch(path: str, headers: dict[str, str]) -> dict[str, Any] | None:
         endpoint = Endpoint(
             kind=path,
-            url=join_url(settings.base_url, path),
-            headers=dict(headers),
+            url=join_url(base_url, path),
+            call=CallFields(headers=dict(headers)),
             pagination=single,
         )
         items: list[dict[str, Any]] = []

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic.v1.errors import PydanticValueError
 
 from connection.pagination_keys import PAGINATION_SPELLINGS, replaces_pagination
+from connection.pagination_settings import PaginationSettings
 from core.http_methods import NO_BODY_METHODS
 from mapping.pagination_override import running_connection
 from mapping.request_body import run_body_program
@@ -66,11 +67,14 @@ def check_body_placement(method: str, body: Any, pagination: dict[str, Any] | No
 
 
 def location_of(pagination: dict[str, Any] | None) -> str:
-    """Where this resource's page values go (see the module docstring)."""
+    """Where this resource's page values go (see the module docstring): in the pagination the
+    resync will merge, when it is known here (selector.pagination was checked before)."""
+    connection = running_connection()
+    if connection is not None or (pagination and replaces_pagination(pagination)):
+        base = connection.pagination if connection is not None else PaginationSettings()
+        return (base.merged(pagination) if pagination else base).pagination_location
+    # Outside a running app, a key-by-key override's own location is all that is known.
     for key, value in (pagination or {}).items():
         if PAGINATION_SPELLINGS.get(key) == "pagination_location" and value not in (None, ""):
             return str(value).strip().lower()
-    if pagination and replaces_pagination(pagination):
-        return "query"
-    connection = running_connection()
-    return connection.pagination_location if connection is not None else "query"
+    return "query"

@@ -10,18 +10,15 @@ integration.py — which Ocean loads by path — builds on it.)
 """
 
 import re
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
 
 import httpx
-from pydantic.v1 import BaseModel, Extra, Field, ValidationError, validator
+from pydantic.v1 import Field, ValidationError, validator
 from pydantic.v1.error_wrappers import ErrorWrapper
 
-from responses.data_path import check_data_path
+from connection.call_fields import CallFields
 from selection.precise_jq import compile_jq
-
-# The same methods as the selector's own `method`.
-HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*)\}")
 # A brace that is not part of a well-formed `{name}` would be sent literally: reject it.
@@ -30,11 +27,9 @@ STRAY_BRACE = re.compile(r"[{}]")
 NEVER_SKIPPED = frozenset({401, 407, 408, 429})
 
 
-class PathParameter(BaseModel):
-    """Where the values of one `{name}` placeholder come from."""
-
-    class Config:
-        extra = Extra.forbid
+class PathParameter(CallFields):
+    """Where the values of one `{name}` placeholder come from: a call (connection/call_fields.py)
+    and what to read from its items."""
 
     endpoint: str = Field(
         title="Discovery endpoint",
@@ -43,25 +38,6 @@ class PathParameter(BaseModel):
             "/api/v2/tickets.json. It paginates like any endpoint and may hold {placeholders} "
             "of other path_parameters (or dynamic_query_params) entries."
         ),
-    )
-    method: HttpMethod = Field(
-        default="GET", title="Method", description="HTTP method of the discovery call."
-    )
-    query_params: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Query parameters",
-        description="Query parameters of the discovery call.",
-    )
-    headers: dict[str, str] = Field(
-        default_factory=dict, title="Headers", description="Extra headers of the discovery call."
-    )
-    body: dict[str, Any] | list[Any] | None = Field(
-        default=None, title="Body", description="JSON body of the discovery call (POST search)."
-    )
-    data_path: str | None = Field(
-        default=None,
-        title="Data path",
-        description="jq expression to the item array in each discovery page, e.g. .tickets.",
     )
     field: str = Field(
         title="Field",
@@ -75,19 +51,10 @@ class PathParameter(BaseModel):
             'e.g. .status != "closed".'
         ),
     )
-    read_only: bool | None = Field(
-        default=None,
-        title="Read-only call",
-        description="Marks a POST discovery call as a read so that failed attempts are retried.",
-    )
 
     @validator("query_params", "headers", pre=True)
     def _null_is_empty(cls, value: Any) -> Any:
         return {} if value is None else value
-
-    @validator("method", pre=True)
-    def _upper_method(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
 
     @validator("endpoint")
     def _endpoint_is_a_path(cls, value: str) -> str:
@@ -98,12 +65,6 @@ class PathParameter(BaseModel):
             )
         check_placeholders(value)
         return value.strip()
-
-    @validator("data_path")
-    def _compile_data_path(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        return check_data_path(value.strip())
 
     @validator("field", "filter")
     def _compile_jq(cls, value: str | None) -> str | None:

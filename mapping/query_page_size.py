@@ -13,19 +13,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from connection.pagination_keys import pagination_fields
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 from core.errors import ConfigurationError
 
 
 def paging_with_query_size(
     query_params: Mapping[str, Any],
     own: Mapping[str, Any] | None,
-    connection: ConnectionSettings,
-) -> tuple[ConnectionSettings | None, str | None]:
-    """The resource's own pagination settings (None: the connection's) and, when its
-    `query_params` set the page size, a note saying so for the log."""
-    settings = connection.with_pagination(own) if own else connection
-    mine = settings if own else None
+    connection: PaginationSettings,
+) -> tuple[PaginationSettings, str | None]:
+    """The resource's pagination: the connection's with its own (`selector.pagination`) merged
+    in, and, when its `query_params` set the page size, that size and a note for the log."""
+    settings = connection.merged(own) if own else connection
     name = settings.page_size_param
     if (
         settings.pagination_type == "none"
@@ -33,7 +32,7 @@ def paging_with_query_size(
         or not name
         or name not in query_params
     ):
-        return mine, None
+        return settings, None
     raw = query_params[name]
     size = _whole_number(raw)
     where = f"selector.query_params.{name}={raw!r}"
@@ -49,12 +48,12 @@ def paging_with_query_size(
             f"page size ('{name}' is its sizeParam): keep one of them"
         )
     if size == settings.page_size:
-        return mine, None
+        return settings, None
     note = (
         f"page size {size} from {where} (the sizeParam; pageSize={settings.page_size} "
         "applies to the other resources)"
     )
-    return connection.with_pagination({**(own or {}), "pageSize": size}), note
+    return connection.merged({**(own or {}), "pageSize": size}), note
 
 
 def _whole_number(value: Any) -> int | None:

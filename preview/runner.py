@@ -17,7 +17,7 @@ from port_ocean.context.ocean import ocean
 from port_ocean.core.incremental.cursor_context import with_active_incremental_cursor
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 from core.redaction import Redactor
 from fetching import http_factory
 from preview.model import PreviewReport, ResourceReport
@@ -55,12 +55,12 @@ async def run_preview(
     )
     sink = logger.add(recorder.sink, level="DEBUG", filter=recorder.wants, catch=False)
     instrumented = recorder.instrument(http_factory.build_http_client)
-    sequential = _one_page_at_a_time(ConnectionSettings.with_pagination)
+    sequential = _one_page_at_a_time(PaginationSettings.merged)
     try:
         with (
             _ocean_process_state(),
             patch.object(http_factory, "build_http_client", instrumented),
-            patch.object(ConnectionSettings, "with_pagination", sequential),
+            patch.object(PaginationSettings, "merged", sequential),
         ):
             await harness.start()
             try:
@@ -79,14 +79,14 @@ async def run_preview(
     return report
 
 
-Merge = Callable[[ConnectionSettings, Any], ConnectionSettings]
+Merge = Callable[[PaginationSettings, Any], PaginationSettings]
 
 
 def _one_page_at_a_time(merge: Merge) -> Merge:
     """A resource's own pagination (selector.pagination), validated as in a resync, but with
     parallelPages 1 like the connection's here: pages sent ahead would pass --max-pages."""
 
-    def merged(settings: ConnectionSettings, overrides: Any) -> ConnectionSettings:
+    def merged(settings: PaginationSettings, overrides: Any) -> PaginationSettings:
         return merge(settings, overrides).model_copy(update={"parallel_pages": 1})
 
     return merged

@@ -22,7 +22,7 @@ from typing import Any
 from loguru import logger
 
 from connection.endpoint import Endpoint
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 from core.errors import IncompleteResultError, ResponseFormatError
 from responses.id_set import CompactIdSet, IdKey
 from responses.page import Page
@@ -58,7 +58,7 @@ def total_count(path: ResponsePath, value: Any) -> int | None:
 class CompletenessCheck:
     """Per endpoint run: fed every page, judged once at the end (`finish`)."""
 
-    def __init__(self, settings: ConnectionSettings, endpoint: Endpoint) -> None:
+    def __init__(self, settings: PaginationSettings, endpoint: Endpoint) -> None:
         self._total_path = ResponsePath(settings.total_path) if settings.total_path else None
         self._total_spec = settings.total_path or ""
         self._strict = settings.strict_total

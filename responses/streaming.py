@@ -30,7 +30,6 @@ import ijson  # type: ignore[import-untyped]  # shipped by port-ocean, untyped
 from loguru import logger
 
 from connection.endpoint import Endpoint
-from connection.settings import ConnectionSettings
 from core.errors import FetchError, ResponseFormatError, ResponseTooLargeError
 from responses.data_path import output_items
 from selection.plain_path import plain_path
@@ -64,16 +63,16 @@ def stream_plan(data_path: str | None) -> StreamPlan | None:
     return None if plain is None else StreamPlan(plain.keys, iterate=plain.iterate)
 
 
-def whole_body_reason(settings: ConnectionSettings, endpoint: Endpoint) -> str | None:
+def whole_body_reason(endpoint: Endpoint, max_concurrent_requests: int) -> str | None:
     """Why a `paginationType: none` response must be read whole; None when it can stream."""
-    if settings.max_concurrent_requests == 1:
+    if max_concurrent_requests == 1:
         # A streamed body holds its request slot until it is read to the end, so while the
         # consumer works on a chunk nothing else could be sent: discovering path-parameter
         # values from it while fetching their children would wait forever.
         return "maxConcurrentRequests is 1, and a streamed body holds the only request slot"
     if endpoint.error_when is not None:
         return "error_when is evaluated over the whole body"
-    if settings.total_path is not None:
+    if endpoint.pagination.total_path is not None:
         return "totalPath is read from the whole body"
     if stream_plan(endpoint.data_path) is None:
         return f"data_path {endpoint.data_path!r} is a jq expression, not a plain path"

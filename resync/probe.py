@@ -28,6 +28,7 @@ from pydantic.v1 import ValidationError
 
 from client import ApiClient
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError, FetchError, OceanCustomError, PageCapReached
 from core.redaction import Redactor
@@ -55,9 +56,14 @@ def probe_settings(settings: ConnectionSettings) -> ConnectionSettings:
             "max_retries": min(settings.max_retries, PROBE_RETRIES),
             "max_retry_wait": min(settings.max_retry_wait, PROBE_MAX_WAIT),
             "timeout": min(settings.timeout, PROBE_TIMEOUT),
-            "max_pages": 1,
+            "pagination": probe_pagination(settings.pagination),
         }
     )
+
+
+def probe_pagination(pagination: PaginationSettings) -> PaginationSettings:
+    """One page at most: the probe loads the first page of each endpoint."""
+    return pagination.model_copy(update={"max_pages": 1})
 
 
 async def run_checks(
@@ -113,10 +119,15 @@ def targets_of(
     endpoints that need no other value (the kind itself needs discovered values)."""
     endpoint, selector = resource.endpoint(settings), resource.selector
     if not (selector.path_parameters or selector.dynamic_query_params):
-        if endpoint.pagination is not None:  # its own pagination: the probe's budget still holds
-            endpoint = replace(endpoint, pagination=probe_settings(endpoint.pagination))
+        # its own pagination (selector.pagination): the probe's budget still holds
+        endpoint = replace(endpoint, pagination=probe_pagination(endpoint.pagination))
         return [(resource.kind, endpoint)]
-    found = discoveries_of(endpoint, selector.path_parameters, selector.dynamic_query_params)
+    found = discoveries_of(
+        endpoint,
+        selector.path_parameters,
+        selector.dynamic_query_params,
+        pagination=settings.pagination,
+    )
     return [
         (f"{resource.kind} ({discovery.key})", discovery.endpoint(settings.base_url, {}))
         for discovery in found.values()

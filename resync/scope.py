@@ -52,5 +52,9 @@ def _all_discoveries(connection: ConnectionSettings) -> list[Discovery]:
         if selector.path_parameters or selector.dynamic_query_params:
             owner = resource.endpoint(connection)
             dynamic = selector.dynamic_query_params
-            found.extend(discoveries_of(owner, selector.path_parameters, dynamic).values())
+            found.extend(
+                discoveries_of(
+                    owner, selector.path_parameters, dynamic, pagination=connection.pagination
+                ).values()
+            )
     return found

@@ -3,12 +3,15 @@ for each pagination style, and log capture for the never-log-a-secret checks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from client import ApiClient
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from connection.settings import load_settings
 from connection.urls import join_url
 from core.redaction import Redactor
@@ -20,6 +23,25 @@ from tests.log_capture import captured_logs as captured_logs
 SECRET = "tok-" + "Qx7Lm2Vp9Rt4" * 4
 ITEMS = [{"id": number, "name": f"item-{number}"} for number in range(7)]
 Pages = list[list[dict[str, Any]]]
+# The pagination of an endpoint built here without one: the connection's, as a resource
+# without selector.pagination gets it (EndpointResourceConfig.endpoint); `KitClient` fills it in.
+FROM_CONNECTION = PaginationSettings()
+
+
+class KitClient(ApiClient):
+    """An ApiClient that gives an endpoint built with FROM_CONNECTION its own connection's
+    pagination."""
+
+    def iter_items(
+        self, endpoint: Endpoint, *, quiet: bool = False
+    ) -> AsyncGenerator[list[dict[str, Any]], None]:
+        return super().iter_items(with_connection_pagination(endpoint, self), quiet=quiet)
+
+
+def with_connection_pagination(endpoint: Endpoint, client: ApiClient) -> Endpoint:
+    if endpoint.pagination is FROM_CONNECTION:
+        return replace(endpoint, pagination=client.connection.pagination)
+    return endpoint
 
 
 @asynccontextmanager
@@ -28,11 +50,20 @@ async def api_client(base_url: str, **raw: Any) -> AsyncIterator[ApiClient]:
     settings = load_settings({"base_url": base_url, **raw})
     redact = Redactor(settings.secrets)
     async with build_http_client(settings, redact, inside_ocean=False) as http:
-        yield ApiClient(http, settings, redact)
+        yield KitClient(http, settings, redact)
 
 
 def endpoint(base_url: str, kind: str = "/items", **selector: Any) -> Endpoint:
-    return Endpoint(kind=kind, url=join_url(base_url, kind), **selector)
+    selector.setdefault("pagination", FROM_CONNECTION)
+    return Endpoint(kind=kind, url=join_url(base_url, kind), **with_call(selector))
+
+
+def with_call(selector: dict[str, Any]) -> dict[str, Any]:
+    """Endpoint arguments from selector-like keys: the call fields (method, data_path, ...)
+    gathered into its `call`, the rest as they are."""
+    call = {key: value for key, value in selector.items() if key in CallFields.__fields__}
+    rest = {key: value for key, value in selector.items() if key not in call}
+    return {**rest, "call": CallFields.construct(**call)}
 
 
 async def collect(client: ApiClient, target: Endpoint) -> Pages:

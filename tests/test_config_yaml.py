@@ -17,6 +17,7 @@ import yaml
 from humps import decamelize
 from pydantic import ValidationError
 
+from connection.pagination_settings import PaginationSettings
 from connection.settings import ConnectionSettings, load_settings
 from tests.conftest import ROOT
 from tests.ocean_config import helm_env, integration_dir, load_helm_values, ocean_config
@@ -133,8 +134,7 @@ def test_env_style_settings_reach_our_connection_settings(
         base_url="https://api.github.com",
         auth_type="bearer_token",
         api_token="ghp_dummy_token_0123456789abcdef",
-        pagination_type="header_link",
-        size_param="per_page",
+        pagination=PaginationSettings(pagination_type="header_link", size_param="per_page"),
         verify_ssl=False,
     )
     assert config.integration.type == "custom" and config.scheduled_resync_interval == 60

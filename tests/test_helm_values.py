@@ -17,6 +17,7 @@ import pytest
 import yaml
 from humps import decamelize
 
+from connection.pagination_settings import PaginationSettings
 from connection.settings import ConnectionSettings, load_settings
 from tests.conftest import ROOT
 from tests.ocean_config import (
@@ -107,10 +108,12 @@ def test_rendered_values_give_ocean_and_our_settings(
         base_url=given["baseUrl"],
         auth_type=given["authType"],
         api_token=SECRETS["integration.secrets.apiToken"],
-        pagination_type=given["paginationType"],
-        header_link_rel=given["headerLinkRel"],
-        size_param=given["sizeParam"],
-        page_size=int(given["pageSize"]),
+        pagination=PaginationSettings(
+            pagination_type=given["paginationType"],
+            header_link_rel=given["headerLinkRel"],
+            size_param=given["sizeParam"],
+            page_size=int(given["pageSize"]),
+        ),
         timeout=float(given["timeout"]),
         verify_ssl=given["verifySsl"] == "true",
         max_concurrent_requests=int(given["maxConcurrentRequests"]),

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connection.settings import ConnectionSettings
+from connection.pagination_settings import PaginationSettings
 from pagination import Done, Page, Paginator
 from responses.link_header import find_link_entry
 from sample_api.server import FakeApi, Received, Reply
@@ -112,6 +112,6 @@ def test_the_chosen_entrys_own_parameters_are_read(link: str, results: str | Non
 def test_pagination_type_none_reads_sentrys_empty_next_link_as_no_more_pages() -> None:
     """With paginationType none, a next link is a sign of lost pages, but not one that says
     there is nothing there."""
-    paginator = Paginator(ConnectionSettings(base_url="https://sentry.io"))
+    paginator = Paginator(PaginationSettings())
     done = paginator.next(page_with('<https://sentry.io/x?c=1>; rel="next"; results="false"'))
     assert isinstance(done, Done)

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from connection.settings import ConnectionSettings, load_settings
+from connection.pagination_settings import PaginationSettings
+from connection.settings import load_settings
 from core.errors import ConfigurationError, PaginationError
 from pagination import (
     PAGINATORS,
@@ -26,7 +27,7 @@ PAGE_URL = "https://api.example.com/v1/items?page=1"
 
 def paginator(pagination_type: str, **knobs: Any) -> Paginator:
     raw = {"base_url": "https://api.example.com/v1", "pagination_type": pagination_type, **knobs}
-    return build_paginator(load_settings(raw))
+    return build_paginator(load_settings(raw).pagination)
 
 
 def page(
@@ -357,7 +358,7 @@ def test_every_pagination_type_has_a_paginator() -> None:
 
 
 def test_unknown_pagination_type_lists_the_allowed_names() -> None:
-    settings = ConnectionSettings.model_construct(pagination_type="pages")
+    settings = PaginationSettings.model_construct(pagination_type="pages")
     with pytest.raises(ConfigurationError, match=r"paginationType: 'pages'.*allowed: none, offset"):
         build_paginator(settings)
 

@@ -21,7 +21,7 @@ URL = "https://dev.azure.com/acme/_apis/projects"
 
 def paginator(pagination_type: str, **knobs: Any) -> Paginator:
     raw = {"base_url": "https://api.example.com", "pagination_type": pagination_type, **knobs}
-    return build_paginator(load_settings(raw))
+    return build_paginator(load_settings(raw).pagination)
 
 
 def page(body: Any = None, items: int = 1, headers: dict[str, str] | None = None) -> Page:

@@ -92,14 +92,17 @@ async def test_a_cursor_resource_on_an_offset_connection_is_fetched_completely(
     api.route("GET", "/items", offset_with_more(ITEMS))
     api.route("GET", "/events", cursor_route(ITEMS))
     raw = {"pagination_type": "offset", "page_size": "3", "has_more_path": "more"}
-    own = load_settings({"base_url": api.url, **raw}).with_pagination(
+    own = load_settings({"base_url": api.url, **raw}).pagination.merged(
         {"paginationType": "cursor", "cursorPath": "meta.next", "pageSize": 3}
     )
     with captured_logs() as lines:
         async with api_client(api.url, **raw) as client:
             offset_pages = await collect(client, endpoint(api.url, "/items", data_path=".items"))
             cursor_pages = await collect(
-                client, endpoint(api.url, "/events", data_path=".items", pagination=own)
+                client,
+                endpoint(
+                    api.url, "/events", data_path=".items", pagination=own, own_pagination=True
+                ),
             )
     assert [item for page in offset_pages for item in page] == ITEMS
     assert [item for page in cursor_pages for item in page] == ITEMS

@@ -59,10 +59,10 @@ class DeadlineTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         streamed = request.extensions.get(self._stream_key) is True
-        budget = _Budget(self._limits, streamed)
+        budget = _Budget(self._limits, streamed, request_timeout(request, self._limits.timeout))
         started = time.monotonic()
         try:
-            with anyio.fail_after(self._limits.timeout):
+            with anyio.fail_after(budget.timeout):
                 response = await self._inner.handle_async_request(request)
         except TimeoutError:
             raise DeadlineExceeded(budget.late("no response headers"), request=request) from None
@@ -74,13 +74,20 @@ class DeadlineTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+def request_timeout(request: httpx.Request, default: float) -> float:
+    """The request's own timeout (httpx keeps it in its extensions: the client's, or one given
+    for this request, e.g. a resource's `selector.timeout`); `default` when it has none."""
+    seconds = request.extensions.get("timeout", {}).get("read")
+    return float(seconds) if isinstance(seconds, int | float) else default
+
+
 class _Budget:
     """What one attempt may still spend: network seconds (renewed per segment when streamed)
     and bytes."""
 
-    def __init__(self, limits: BodyLimits, streamed: bool) -> None:
-        self._limits, self.streamed = limits, streamed
-        self.seconds_left = limits.timeout
+    def __init__(self, limits: BodyLimits, streamed: bool, timeout: float) -> None:
+        self._limits, self.streamed, self.timeout = limits, streamed, timeout
+        self.seconds_left = timeout
         self.received = 0
         self._segment_end = SEGMENT_BYTES
         self.max_bytes = limits.max_streamed_bytes if streamed else limits.max_whole_bytes
@@ -89,11 +96,11 @@ class _Budget:
         self.seconds_left -= seconds
         self.received += size
         if self.streamed and self.received >= self._segment_end:  # a segment arrived in time
-            self.seconds_left = self._limits.timeout
+            self.seconds_left = self.timeout
             self._segment_end = self.received + SEGMENT_BYTES
 
     def late(self, what: str) -> str:
-        timeout = f"timeout={self._limits.timeout:g}s"
+        timeout = f"timeout={self.timeout:g}s"
         if self.streamed and self.received >= SEGMENT_BYTES:
             return (
                 f"the streamed body stalled: the next {_size(SEGMENT_BYTES)} did not arrive "

@@ -19,6 +19,7 @@ from connection.urls import join_url
 from core.redaction import Redactor
 from fetching.http_factory import build_http_client
 from sample_api.server import FakeApi, Handler, Received, Reply
+from tests.client_kit import FROM_CONNECTION, KitClient, with_call
 
 # Long dummy secrets, unlike anything else in a message, so a leak cannot hide.
 PASSWORD = "pw-" + "Hq4Zt8Wn2Kx6" * 4
@@ -126,11 +127,12 @@ async def http_client(
 async def api_client(settings: ConnectionSettings) -> AsyncIterator[tuple[ApiClient, Redactor]]:
     redact = Redactor(settings.secrets)
     async with http_client(settings, redact=redact) as http:
-        yield ApiClient(http, settings, redact), redact
+        yield KitClient(http, settings, redact), redact
 
 
 def endpoint(base_url: str, kind: str = "/items", **selector: Any) -> Endpoint:
-    return Endpoint(kind=kind, url=join_url(base_url, kind), **selector)
+    selector.setdefault("pagination", FROM_CONNECTION)
+    return Endpoint(kind=kind, url=join_url(base_url, kind), **with_call(selector))
 
 
 async def items_of(client: ApiClient, target: Endpoint) -> list[dict[str, Any]]:

@@ -202,8 +202,8 @@ def test_every_line_of_every_pem_secret_is_masked() -> None:
 
 
 def test_dumped_settings_load_again() -> None:
-    """with_pagination re-validates a dump: the gathered key_auth survives it."""
+    """A dump loads again: the gathered key_auth (and the grouped pagination) survive it."""
     settings = load_settings({**KEY_JWT, "oauth_private_key": RSA_PEM})
     again = ConnectionSettings.model_validate(settings.model_dump())
     assert again.key_auth == settings.key_auth
-    assert settings.with_pagination({"pageSize": 5}).key_auth == settings.key_auth
+    assert again.pagination == settings.pagination

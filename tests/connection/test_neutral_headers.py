@@ -9,11 +9,11 @@ import pytest
 
 from connection.auth_config import CustomAuthRequest, CustomAuthTemplate
 from connection.custom_headers import header_secrets
-from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.redaction import Redactor
 from fetching.request_sender import RequestSender
 from pagination import NextPage
+from tests.client_kit import endpoint as endpoint_at
 from transport.stack import RequestStats
 
 NEUTRAL = ["Accept", "Accept-Encoding", "Accept-Language", "Content-Type", "User-Agent"]
@@ -33,7 +33,7 @@ def test_the_same_headers_are_masked_in_every_place_that_masks_headers(name: str
 
 @pytest.mark.parametrize("name", NEUTRAL + CREDENTIALS)
 async def test_exactly_the_unmasked_headers_follow_a_link_to_another_origin(name: str) -> None:
-    endpoint = Endpoint(kind="/items", url="https://api.test/items", headers={name: VALUE})
+    endpoint = endpoint_at("https://api.test", "/items", headers={name: VALUE})
     settings = ConnectionSettings(base_url="https://api.test")
     async with httpx.AsyncClient() as http:
         sender = RequestSender(http, settings, Redactor())

@@ -8,13 +8,13 @@ from typing import Any, get_args
 
 import pytest
 
-from connection.pagination_styles import is_addressable, sends_page_values
-from connection.settings import (
+from connection.pagination_settings import (
     DEFAULT_PAGE_PARAM,
     DEFAULT_SIZE_PARAM,
-    ConnectionSettings,
+    PaginationSettings,
     PaginationType,
 )
+from connection.pagination_styles import is_addressable, sends_page_values
 from fetching.page_window import PageWindow
 from pagination import build_paginator
 
@@ -30,14 +30,14 @@ def test_offset_and_page_are_the_addressable_styles() -> None:
 
 @pytest.mark.parametrize("style", get_args(PaginationType))
 def test_the_paginator_and_the_settings_agree_on_each_style(style: PaginationType) -> None:
-    settings = ConnectionSettings(base_url="https://h", pagination_type=style)
+    settings = PaginationSettings(pagination_type=style)
     assert build_paginator(settings)._addressable is is_addressable(style)
-    assert PageWindow(settings, _never, _never).addressable is is_addressable(style)
+    assert PageWindow(settings, 10, _never, _never).addressable is is_addressable(style)
     if is_addressable(style):
-        ConnectionSettings(base_url="https://h", pagination_type=style, stop_on_short_page=True)
+        PaginationSettings(pagination_type=style, stop_on_short_page=True)
     else:
         with pytest.raises(ValueError, match="stopOnShortPage applies to paginationType"):
-            ConnectionSettings(base_url="https://h", pagination_type=style, stop_on_short_page=True)
+            PaginationSettings(pagination_type=style, stop_on_short_page=True)
 
 
 @pytest.mark.parametrize("style", get_args(PaginationType))
@@ -45,12 +45,10 @@ def test_the_styles_that_send_page_values_agree_everywhere(style: PaginationType
     sends = sends_page_values(style)
     assert sends is (style in ("offset", "page", "cursor"))
     assert (style in DEFAULT_PAGE_PARAM) is sends and (style in DEFAULT_SIZE_PARAM) is sends
-    settings = ConnectionSettings(base_url="https://h", pagination_type=style, page_size=5)
+    settings = PaginationSettings(pagination_type=style, page_size=5)
     assert build_paginator(settings)._sends_size is sends
     if sends:
-        ConnectionSettings(base_url="https://h", pagination_type=style, pagination_location="body")
+        PaginationSettings(pagination_type=style, pagination_location="body")
     else:
         with pytest.raises(ValueError, match="paginationLocation body applies to"):
-            ConnectionSettings(
-                base_url="https://h", pagination_type=style, pagination_location="body"
-            )
+            PaginationSettings(pagination_type=style, pagination_location="body")

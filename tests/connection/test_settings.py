@@ -11,12 +11,12 @@ import yaml
 from port_ocean.config.dynamic import default_config_factory
 from pydantic.alias_generators import to_camel
 
+from connection.pagination_settings import PaginationType
 from connection.settings import (
     GROUPED_FIELDS,
     INTERNAL_FIELDS,
     AuthType,
     ConnectionSettings,
-    PaginationType,
     load_settings,
 )
 from connection.spellings import DECLARED_SPELLINGS
@@ -48,9 +48,16 @@ def rejected(**raw: Any) -> str:
 
 def test_defaults_are_the_documented_ones() -> None:
     parsed = settings()
-    assert (parsed.auth_type, parsed.pagination_type) == ("none", "none")
-    assert (parsed.page_size, parsed.start_page, parsed.timeout) == (100, 1, 30.0)
-    assert (parsed.next_link_path, parsed.header_link_rel) == ("@odata.nextLink", "next")
+    assert (parsed.auth_type, parsed.pagination.pagination_type) == ("none", "none")
+    assert (parsed.pagination.page_size, parsed.pagination.start_page, parsed.timeout) == (
+        100,
+        1,
+        30.0,
+    )
+    assert (parsed.pagination.next_link_path, parsed.pagination.header_link_rel) == (
+        "@odata.nextLink",
+        "next",
+    )
     assert (parsed.api_key_header, parsed.verify_ssl, parsed.max_concurrent_requests) == (
         "X-API-Key",
         True,
@@ -67,23 +74,23 @@ def test_strings_from_the_form_and_env_are_converted() -> None:
         max_concurrent_requests="3",
         requests_per_second="0.5",
     )
-    assert parsed.page_size == 100
+    assert parsed.pagination.page_size == 100
     assert parsed.verify_ssl is False
     assert parsed.timeout == 2.5
-    assert (parsed.start_page, parsed.max_concurrent_requests) == (0, 3)
+    assert (parsed.pagination.start_page, parsed.max_concurrent_requests) == (0, 3)
     assert parsed.requests_per_second == 0.5
 
 
 def test_camel_case_keys_are_accepted_too() -> None:
     parsed = load_settings({"baseUrl": "https://h", "paginationType": "offset", "pageSize": "7"})
-    assert (parsed.pagination_type, parsed.page_size) == ("offset", 7)
+    assert (parsed.pagination.pagination_type, parsed.pagination.page_size) == ("offset", 7)
 
 
 def test_none_and_empty_strings_mean_unset() -> None:
     # Ocean passes every spec key, unset ones as None; Port's form sends "" for cleared fields.
     parsed = settings(page_size=None, cursor_path="", auth_type="basic", username="u", password="")
-    assert parsed.page_size == 100
-    assert parsed.cursor_path is None
+    assert parsed.pagination.page_size == 100
+    assert parsed.pagination.cursor_path is None
     assert parsed.password is None
 
 
@@ -106,11 +113,14 @@ def test_parameter_name_defaults_per_type(
     pagination_type: str, page_param: str, size_param: str | None
 ) -> None:
     parsed = settings(pagination_type=pagination_type, cursor_path="next")
-    assert (parsed.page_param, parsed.page_size_param) == (page_param, size_param)
+    assert (parsed.pagination.page_param, parsed.pagination.page_size_param) == (
+        page_param,
+        size_param,
+    )
     custom = settings(
         pagination_type=pagination_type, cursor_path="next", pagination_param="p", size_param="n"
     )
-    assert (custom.page_param, custom.page_size_param) == ("p", "n")
+    assert (custom.pagination.page_param, custom.pagination.page_size_param) == ("p", "n")
 
 
 def test_basic_auth_allows_an_empty_password() -> None:
@@ -231,7 +241,7 @@ def test_unknown_key_is_named_with_a_suggestion_and_its_value_not_echoed() -> No
 
 def test_cursor_without_cursor_path_loads_with_the_documented_defaults() -> None:
     # The spec says cursorPath "defaults to common patterns if not specified".
-    assert settings(pagination_type="cursor").cursor_path is None
+    assert settings(pagination_type="cursor").pagination.cursor_path is None
 
 
 def test_a_path_setting_that_is_not_valid_jq() -> None:

@@ -121,7 +121,7 @@ def test_loading_from_ocean_translates_every_spelling() -> None:
         "me@example.com",
         KEY,
     )
-    assert settings.page_param == "pageNumber"
+    assert settings.pagination.page_param == "pageNumber"
 
 
 def test_names_the_deployment_writes_itself_are_no_typo() -> None:

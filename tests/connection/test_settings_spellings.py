@@ -52,7 +52,10 @@ def test_token_and_api_token_with_different_values_name_both_keys_never_the_valu
 
 def test_skip_token_is_next_link_at_odata_next_link() -> None:
     parsed = load(pagination_type="skip_token")
-    assert (parsed.pagination_type, parsed.next_link_path) == ("next_link", "@odata.nextLink")
+    assert (parsed.pagination.pagination_type, parsed.pagination.next_link_path) == (
+        "next_link",
+        "@odata.nextLink",
+    )
 
 
 def test_custom_auth_response_is_the_template() -> None:
@@ -112,12 +115,15 @@ def test_reference_env_parameter_names(
     pagination_type: str, name: str, expected_param: str
 ) -> None:
     parsed = load(pagination_type=pagination_type, **{name: "skip"}, limit_param="take")
-    assert (parsed.page_param, parsed.page_size_param) == (expected_param, "take")
+    assert (parsed.pagination.page_param, parsed.pagination.page_size_param) == (
+        expected_param,
+        "take",
+    )
 
 
 def test_a_reference_parameter_name_for_another_type_is_not_applied() -> None:
     parsed = load(pagination_type="page", offset_param="skip")
-    assert parsed.page_param == "page"
+    assert parsed.pagination.page_param == "page"
 
 
 def test_hubspot_nested_pagination_object() -> None:
@@ -130,8 +136,13 @@ def test_hubspot_nested_pagination_object() -> None:
         "limit": "100",
     }
     parsed = load(auth_type="bearer", token=TOKEN, pagination=nested)
-    assert parsed.pagination_type == "cursor"
-    assert (parsed.cursor_path, parsed.page_param, parsed.page_size_param, parsed.page_size) == (
+    assert parsed.pagination.pagination_type == "cursor"
+    assert (
+        parsed.pagination.cursor_path,
+        parsed.pagination.page_param,
+        parsed.pagination.page_size_param,
+        parsed.pagination.page_size,
+    ) == (
         ".paging.next.after",
         "after",
         "limit",
@@ -192,9 +203,8 @@ def test_base_url_query_is_never_echoed_in_an_error() -> None:
 
 
 def test_base_url_query_survives_a_resources_own_pagination() -> None:
-    parsed = load(base_url="https://h/api?apiKey=abcdefgh123").with_pagination(
-        {"paginationType": "offset"}
-    )
+    parsed = load(base_url="https://h/api?apiKey=abcdefgh123")
+    parsed.pagination.merged({"paginationType": "offset"})  # a merge holds pagination only
     assert parsed.base_url == "https://h/api" and parsed.base_query == "apiKey=abcdefgh123"
 
 
@@ -203,4 +213,4 @@ def test_a_spelling_may_replace_a_spec_default_that_ocean_handed_over() -> None:
     from_ocean = {"pagination_type": "none", "page_size": "100", "api_key_header": "X-API-Key"}
     nested = {"pagination_type": "cursor", "limit": "50", "cursor_path": "paging.next.after"}
     parsed = load(**from_ocean, pagination=nested)
-    assert (parsed.pagination_type, parsed.page_size) == ("cursor", 50)
+    assert (parsed.pagination.pagination_type, parsed.pagination.page_size) == ("cursor", 50)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from connection.endpoint import Endpoint
 from connection.settings import ConnectionSettings
 from core.errors import ConfigurationError
 from core.http_methods import NO_BODY_METHODS, SAFE_METHODS
@@ -15,6 +14,7 @@ from fetching.page_placement import body_with
 from fetching.request_sender import RequestSender
 from mapping.body_placement import BodyPlacementError, check_body_placement
 from pagination import NextPage
+from tests.client_kit import endpoint as endpoint_at
 from transport.stack import RequestStats, RetryPolicy, RetryTransport
 
 METHODS = ("GET", "HEAD", "OPTIONS", "TRACE", "POST", "PUT", "PATCH", "DELETE")
@@ -47,14 +47,14 @@ async def _attempts(method: str) -> int:
 async def test_the_transport_retries_exactly_the_methods_an_endpoint_calls_reads(
     method: str,
 ) -> None:
-    retryable = Endpoint(kind="/items", url="https://api.test/items", method=method).retryable
+    retryable = endpoint_at("https://api.test", "/items", method=method).retryable
     assert retryable is (method in SAFE_METHODS)
     assert await _attempts(method) == (2 if retryable else 1)
 
 
 @pytest.mark.parametrize("method", METHODS)
 async def test_the_sender_drops_the_body_where_body_pagination_is_refused(method: str) -> None:
-    endpoint = Endpoint(kind="/q", url="https://api.test/q", method=method, body={"q": 1})
+    endpoint = endpoint_at("https://api.test", "/q", method=method, body={"q": 1})
     async with httpx.AsyncClient() as http:
         sender = RequestSender(http, ConnectionSettings(base_url="https://api.test"), Redactor())
         request = sender.build(endpoint, NextPage({}), RequestStats())

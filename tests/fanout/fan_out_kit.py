@@ -17,6 +17,7 @@ from fanout.engine import FanOut, FanOutPlan
 from fetching.http_factory import build_http_client
 from mapping.path_parameters import PathParameter
 from sample_api.server import FakeApi, Handler, Received, Reply
+from tests.client_kit import with_call
 from tests.log_capture import captured_logs as captured_logs
 
 Items = list[dict[str, Any]]
@@ -57,9 +58,11 @@ def fan_out(
     limit: int = 10,
     **selector: Any,
 ) -> FanOut:
-    child = Endpoint(kind=kind, url=join_url(base_url, kind), **selector)
+    paging = client.connection.pagination
+    url = join_url(base_url, kind)
+    child = Endpoint(kind=kind, url=url, pagination=paging, **with_call(selector))
     specs = {name: PathParameter.parse_obj(raw) for name, raw in parameters.items()}
-    plan = FanOutPlan.build(child, base_url, specs, skip_statuses)
+    plan = FanOutPlan.build(child, base_url, specs, skip_statuses, discovery_pagination=paging)
     return FanOut(client, plan, cache or DiscoveryCache(), limit)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
 from connection.settings import load_settings
 from connection.urls import join_url
@@ -37,10 +38,17 @@ def serve(api: FakeApi) -> None:
 
 
 def run(api: FakeApi, client: Any, raw: dict[str, str]) -> FanOut:
-    child = Endpoint(kind=KIND, url=join_url(api.url, KIND), data_path=".comments")
-    plan = FanOutPlan.build(child, api.url, {"ticket_id": PathParameter.parse_obj(PARENTS)})
     connection = load_settings({"base_url": api.url, **raw})
-    return FanOut(client, plan, DiscoveryCache(), limit=10, connection=connection)
+    paging = connection.pagination
+    child = Endpoint(
+        kind=KIND,
+        url=join_url(api.url, KIND),
+        call=CallFields(data_path=".comments"),
+        pagination=paging,
+    )
+    parents = {"ticket_id": PathParameter.parse_obj(PARENTS)}
+    plan = FanOutPlan.build(child, api.url, parents, discovery_pagination=paging)
+    return FanOut(client, plan, DiscoveryCache(), limit=10)
 
 
 def offsets(api: FakeApi, ticket: int) -> list[str]:

@@ -16,6 +16,7 @@ from fanout.discovery import DiscoveryCache
 from fanout.engine import FanOut, FanOutPlan
 from mapping.path_parameters import PathParameter
 from sample_api.server import FakeApi, Handler, Received, Reply
+from tests.client_kit import with_call
 from tests.fanout.fan_out_kit import Items, api_client, captured_logs, collect, offset_route
 
 PROJECTS = {"endpoint": "/projects", "data_path": ".values", "field": ".key"}
@@ -35,10 +36,14 @@ def run_of(
     **selector: Any,
 ) -> FanOut:
     """A fan-out built as main.py builds it, from the dicts a user writes in the mapping."""
-    child = Endpoint(kind=kind, url=join_url(base_url, kind), **selector)
+    paging = client.connection.pagination
+    url = join_url(base_url, kind)
+    child = Endpoint(kind=kind, url=url, pagination=paging, **with_call(selector))
     specs = {name: PathParameter.parse_obj(raw) for name, raw in (path or {}).items()}
     queries = {name: PathParameter.parse_obj(raw) for name, raw in dynamic.items()}
-    plan = FanOutPlan.build(child, base_url, specs, skip_statuses, queries)
+    plan = FanOutPlan.build(
+        child, base_url, specs, skip_statuses, queries, discovery_pagination=paging
+    )
     return FanOut(client, plan, DiscoveryCache(), limit)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from core.errors import ConfigurationError, FetchError
 from fanout.discovery import Discovery, DiscoveryCache
 from mapping.path_parameters import PathParameter
@@ -26,6 +27,8 @@ TICKETS = {"endpoint": "/tickets", "data_path": ".tickets", "field": ".id"}
 # One page at a time: the exact requests of each level are asserted here (the page window,
 # on by default, may add a request or two past each list's end).
 PAGED = {"pagination_type": "offset", "page_size": "2", "parallel_pages": "1"}
+
+NONE = PaginationSettings()  # the signature a cache shares calls by does not read it
 
 
 def tickets_with_comments(api: FakeApi, ids: list[Any], per_ticket: int = 3) -> None:
@@ -354,7 +357,12 @@ async def test_one_discovery_call_serves_every_kind_of_a_resync(api: FakeApi) ->
         ("/users/{user}/tickets", by_requester),
     ]
     cache = DiscoveryCache(
-        Discovery.of(Endpoint(kind=kind, url=""), name, PathParameter.parse_obj(raw))
+        Discovery.of(
+            Endpoint(kind=kind, url="", pagination=NONE),
+            name,
+            PathParameter.parse_obj(raw),
+            NONE,
+        )
         for kind, parameters in owners
         for name, raw in parameters.items()
     )

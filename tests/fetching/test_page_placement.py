@@ -8,8 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
-from connection.settings import ConnectionSettings, load_settings
+from connection.pagination_settings import PaginationSettings
+from connection.settings import load_settings
 from core.errors import ConfigurationError
 from fetching.page_placement import place, request_label
 from integration import EndpointPortAppConfig
@@ -21,12 +23,13 @@ URL = "https://api.example.com/v1/query"
 BODY = {"filter": {"property": "Status"}, "variables": {"org": "acme"}}
 
 
-def settings(**raw: Any) -> ConnectionSettings:
-    return load_settings({"base_url": "https://api.example.com", **raw})
+def settings(**raw: Any) -> PaginationSettings:
+    return load_settings({"base_url": "https://api.example.com", **raw}).pagination
 
 
 def endpoint(body: Any = None, method: str = "POST") -> Endpoint:
-    return Endpoint(kind="/v1/query", url=URL, method=method, body=body)
+    call = CallFields.construct(method=method, body=body)
+    return Endpoint(kind="/v1/query", url=URL, call=call, pagination=settings())
 
 
 def test_query_placement_writes_text_over_the_selectors_parameters() -> None:
@@ -93,9 +96,9 @@ def test_settings_refuse_what_body_placement_cannot_follow(
 
 
 def test_a_resource_can_page_through_its_body_on_a_query_connection() -> None:
-    own = settings(pagination_type="offset").with_pagination({"paginationLocation": "body"})
+    own = settings(pagination_type="offset").merged({"paginationLocation": "body"})
     assert own.pagination_location == "body" and own.pagination_type == "offset"
-    assert "paginationLocation=body" in own.describe_pagination()
+    assert "paginationLocation=body" in own.describe()
 
 
 @pytest.mark.parametrize(

@@ -229,11 +229,14 @@ def test_invalid_parallel_pages_names_the_key(raw: dict[str, str], problem: str)
 
 def test_parallel_pages_values() -> None:
     parse = load_settings
-    assert parse({"base_url": "https://h"}).parallel_pages == "auto"
-    assert parse({"base_url": "https://h", "parallel_pages": " AUTO "}).parallel_pages == "auto"
+    assert parse({"base_url": "https://h"}).pagination.parallel_pages == "auto"
+    assert (
+        parse({"base_url": "https://h", "parallel_pages": " AUTO "}).pagination.parallel_pages
+        == "auto"
+    )
     offset = {"base_url": "https://h", "pagination_type": "offset"}
-    assert parse({**offset, "parallel_pages": "8"}).parallel_pages == 8
-    assert parse({"base_url": "https://h", "parallel_pages": 1}).parallel_pages == 1
+    assert parse({**offset, "parallel_pages": "8"}).pagination.parallel_pages == 8
+    assert parse({"base_url": "https://h", "parallel_pages": 1}).pagination.parallel_pages == 1
 
 
 async def test_failed_page_fails_the_resync_and_deletes_nothing(api: FakeApi) -> None:

@@ -33,7 +33,13 @@ def window(recorder: Recorder, *, overshoot: bool = True, **raw: str) -> PageWin
     settings = load_settings(
         {"base_url": "https://api.example.com", "pagination_type": "offset", **raw}
     )
-    return PageWindow(settings, recorder.build, recorder.send, overshoot=overshoot)
+    return PageWindow(
+        settings.pagination,
+        settings.max_concurrent_requests,
+        recorder.build,
+        recorder.send,
+        overshoot=overshoot,
+    )
 
 
 def step(page: int) -> NextPage:
@@ -152,7 +158,7 @@ async def test_a_request_cancelled_before_it_was_sent_is_not_counted() -> None:
     settings = load_settings(
         {"base_url": "https://h", "pagination_type": "offset", "page_size": str(SIZE)}
     )
-    pages = PageWindow(settings, recorder.build, slow)
+    pages = PageWindow(settings.pagination, settings.max_concurrent_requests, recorder.build, slow)
     pages.plan(Progress(step(2), 2, SIZE, SIZE, total=10_000))  # 20 asked, 10 slots
     await asyncio.sleep(0.01)
     assert len(recorder.sent) == 10

@@ -8,13 +8,17 @@ from typing import Any
 import pytest
 from pydantic.v1 import ValidationError
 
+from connection.call_fields import CallFields
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from core.errors import ConfigurationError
 from fanout.engine import FanOutPlan
 from integration import EndpointPortAppConfig
 from mapping.path_parameters import PathParameter
 
 PROJECTS = {"endpoint": "/projects", "data_path": ".values", "field": ".key"}
+
+NONE = PaginationSettings()  # a plan built here sends no request
 
 
 def load(kind: str, **selector: Any) -> EndpointPortAppConfig:
@@ -149,7 +153,8 @@ def test_skip_statuses_apply_to_per_value_calls() -> None:
 
 
 def test_the_plan_orders_and_fills_both_kinds_of_values() -> None:
-    child = Endpoint(kind="/t/{team}/issues", url="", query_params={"state": "open"})
+    open_ones = CallFields(query_params={"state": "open"})
+    child = Endpoint(kind="/t/{team}/issues", url="", call=open_ones, pagination=NONE)
     plan = FanOutPlan.build(
         child,
         "http://h",
@@ -159,6 +164,7 @@ def test_the_plan_orders_and_fills_both_kinds_of_values() -> None:
             "sprint": spec(endpoint="/t/{team}/sprints", field=".id"),
             "label": spec(endpoint="/labels", field=".name"),
         },
+        discovery_pagination=NONE,
     )
     assert plan.order == ["team", "sprint", "label"]
     assert plan.call_names == ["team", "sprint", "label"]
@@ -172,4 +178,11 @@ def test_the_plan_orders_and_fills_both_kinds_of_values() -> None:
 def test_the_plan_refuses_a_name_in_both_maps() -> None:
     both = {"x": spec(endpoint="/xs", field=".id")}
     with pytest.raises(ConfigurationError, match=r"both in selector\.path_parameters"):
-        FanOutPlan.build(Endpoint(kind="/a/{x}", url=""), "http://h", both, None, both)
+        FanOutPlan.build(
+            Endpoint(kind="/a/{x}", url="", pagination=NONE),
+            "http://h",
+            both,
+            None,
+            both,
+            discovery_pagination=NONE,
+        )

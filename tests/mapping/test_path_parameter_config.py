@@ -8,6 +8,7 @@ import pytest
 from pydantic.v1 import ValidationError
 
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from fanout.engine import FanOutPlan
 from integration import EndpointPortAppConfig
 from mapping.path_parameters import PathParameter, encode_segment, fill, placeholders
@@ -148,5 +149,8 @@ def test_binding_order_puts_dependents_right_after_their_parents() -> None:
         "repo": PathParameter.parse_obj({"endpoint": "/repos", "field": ".id"}),
     }
     kind = "/r/{repo}/b/{branch}/e/{env}"
-    plan = FanOutPlan.build(Endpoint(kind=kind, url=""), "http://h", specs)
+    none = PaginationSettings()
+    plan = FanOutPlan.build(
+        Endpoint(kind=kind, url="", pagination=none), "http://h", specs, discovery_pagination=none
+    )
     assert plan.order == ["repo", "branch", "env"]

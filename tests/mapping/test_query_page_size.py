@@ -14,7 +14,10 @@ from mapping.query_page_size import paging_with_query_size
 from sample_api.server import FakeApi, Received, Reply
 from tests.ocean_run import entity, mapping, resource, run_resync
 
-CURSOR = load_settings({"base_url": "https://slack.example.com/api", "pagination_type": "cursor"})
+CONNECTION = load_settings(
+    {"base_url": "https://slack.example.com/api", "pagination_type": "cursor"}
+)
+CURSOR = CONNECTION.pagination
 
 
 def test_the_size_parameter_in_query_params_is_the_page_size() -> None:
@@ -33,7 +36,7 @@ def test_the_size_parameter_in_query_params_is_the_page_size() -> None:
     ],
 )
 def test_nothing_changes_without_a_different_size(query: dict[str, Any], own: Any) -> None:
-    assert paging_with_query_size(query, own, CURSOR) == (None, None)
+    assert paging_with_query_size(query, own, CURSOR) == (CURSOR, None)
 
 
 def test_a_resource_of_its_own_takes_it_too() -> None:
@@ -43,8 +46,8 @@ def test_a_resource_of_its_own_takes_it_too() -> None:
 
 
 def test_nothing_for_an_unpaginated_or_body_paginated_resource() -> None:
-    none = load_settings({"base_url": "https://h.example.com"})
-    assert paging_with_query_size({"limit": "5"}, None, none) == (None, None)
+    none = load_settings({"base_url": "https://h.example.com"}).pagination
+    assert paging_with_query_size({"limit": "5"}, None, none) == (none, None)
     body = {"paginationLocation": "body", "sizeParam": "limit"}
     paging, note = paging_with_query_size({"limit": "5"}, body, CURSOR)
     assert note is None and paging is not None and paging.page_size == 100
@@ -72,7 +75,7 @@ def test_the_endpoint_of_a_resource_carries_it() -> None:
     config = EndpointPortAppConfig.parse_obj(
         {"resources": [resource("/users.list", query_params={"limit": "200"})]}
     )
-    endpoint = config.resources[0].endpoint(CURSOR)
+    endpoint = config.resources[0].endpoint(CONNECTION)
     assert endpoint.pagination is not None and endpoint.pagination.page_size == 200
 
 

@@ -10,7 +10,8 @@ import yaml
 from pydantic.v1 import ValidationError
 
 from connection.pagination_keys import PAGINATION_KEYS
-from connection.settings import ConnectionSettings, load_settings
+from connection.pagination_settings import PaginationSettings
+from connection.settings import load_settings
 from core.errors import ConfigurationError
 from integration import EndpointPortAppConfig
 from tests.conftest import ROOT
@@ -53,23 +54,20 @@ def mapping_error(pagination: Any) -> str:
 
 
 def test_pagination_type_replaces_the_connections_pagination_as_a_whole() -> None:
-    merged = CONNECTION.with_pagination(TOKEN_PAGES)
+    merged = CONNECTION.pagination.merged(TOKEN_PAGES)
     assert (merged.pagination_type, merged.cursor_path) == ("cursor", "nextPageToken")
     # The connection's stop flags, names and sizes do not leak onto the other style ...
     assert (merged.has_more_path, merged.last_page_path) == (None, None)
     assert (merged.pagination_param, merged.size_param) == (None, None)
     assert (merged.page_size, merged.max_pages) == (100, 100_000)
     assert merged.page_param == "cursor"
-    # ... while everything that is not pagination stays the connection's.
-    assert (merged.base_url, merged.api_token, merged.timeout) == (
-        CONNECTION.base_url,
-        CONNECTION.api_token,
-        12.0,
-    )
+    # ... while everything that is not pagination stays the connection's: a merge holds
+    # pagination keys only.
+    assert set(type(merged).model_fields) == set(PAGINATION_KEYS)
 
 
 def test_without_pagination_type_it_overrides_key_by_key() -> None:
-    merged = CONNECTION.with_pagination({"pageSize": 20, "hasMorePath": None})
+    merged = CONNECTION.pagination.merged({"pageSize": 20, "hasMorePath": None})
     assert merged.page_size == 20
     assert merged.has_more_path is None  # null: the key's default, not the connection's value
     assert (merged.pagination_type, merged.page_param, merged.last_page_path) == (
@@ -81,13 +79,16 @@ def test_without_pagination_type_it_overrides_key_by_key() -> None:
 
 
 def test_both_spellings_and_strings_are_taken_as_the_connection_takes_them() -> None:
-    merged = CONNECTION.with_pagination({"page_size": "25", "stopOnShortPage": "true"})
+    merged = CONNECTION.pagination.merged({"page_size": "25", "stopOnShortPage": "true"})
     assert (merged.page_size, merged.stop_on_short_page) == (25, True)
 
 
 def test_the_connection_itself_is_left_alone() -> None:
-    CONNECTION.with_pagination(TOKEN_PAGES)
-    assert (CONNECTION.pagination_type, CONNECTION.has_more_path) == ("offset", "more")
+    CONNECTION.pagination.merged(TOKEN_PAGES)
+    assert (CONNECTION.pagination.pagination_type, CONNECTION.pagination.has_more_path) == (
+        "offset",
+        "more",
+    )
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,7 @@ def test_what_the_page_loop_cannot_follow_is_refused(
     overrides: dict[str, Any], expected: str
 ) -> None:
     with pytest.raises(ConfigurationError, match="Invalid pagination") as caught:
-        CONNECTION.with_pagination(overrides)
+        CONNECTION.pagination.merged(overrides)
     assert expected in str(caught.value)
 
 
@@ -113,13 +114,13 @@ def test_the_pagination_keys_are_the_documented_ones() -> None:
     spec = yaml.safe_load((ROOT / ".port" / "spec.yaml").read_text())
     documented = [configuration["name"] for configuration in spec["configurations"]]
     first, last = documented.index("paginationType"), documented.index("parallelPages")
-    assert [ConnectionSettings.model_fields[k].alias for k in PAGINATION_KEYS] == documented[
+    assert [PaginationSettings.model_fields[k].alias for k in PAGINATION_KEYS] == documented[
         first : last + 1
     ]
 
 
 def test_the_start_up_line_shows_the_pagination_keys_that_are_set() -> None:
-    assert CONNECTION.with_pagination(TOKEN_PAGES).describe_pagination() == (
+    assert CONNECTION.pagination.merged(TOKEN_PAGES).describe() == (
         "paginationType=cursor pageSize=100 cursorPath=nextPageToken"
     )
 
@@ -177,6 +178,6 @@ def test_the_resource_endpoint_carries_the_merged_settings() -> None:
         {"resources": [resource({}), resource(TOKEN_PAGES, kind="/rest/api/3/search/jql")]}
     )
     plain, overridden = (r.endpoint(CONNECTION) for r in config.resources)
-    assert plain.pagination is None  # the connection's own
+    assert plain.pagination == CONNECTION.pagination and not plain.own_pagination
     assert overridden.url == "https://jira.example.com/rest/api/3/search/jql"
-    assert overridden.pagination == CONNECTION.with_pagination(TOKEN_PAGES)
+    assert overridden.pagination == CONNECTION.pagination.merged(TOKEN_PAGES)

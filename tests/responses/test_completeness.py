@@ -36,7 +36,9 @@ def test_a_total_that_is_not_a_count_is_an_error_naming_total_path() -> None:
 def check(**raw: Any) -> CompletenessCheck:
     identity = raw.pop("identity_path", None)
     settings = load_settings({"base_url": "https://api.test", **raw})
-    return CompletenessCheck(settings, Endpoint("/x", "https://api.test/x", identity_path=identity))
+    paging = settings.pagination
+    target = Endpoint("/x", "https://api.test/x", identity_path=identity, pagination=paging)
+    return CompletenessCheck(paging, target)
 
 
 def test_matching_total_is_reported_in_the_summary() -> None:

@@ -13,9 +13,11 @@ import httpx
 import pytest
 
 from connection.endpoint import Endpoint
+from connection.pagination_settings import PaginationSettings
 from core.errors import ApiReportedError
 from responses.error_body import check_default_errors
 from responses.error_envelope import api_message, error_shape, is_graphql_request
+from tests.client_kit import with_call
 
 SECRET = "tok-" + "Zr8Wq3Nd6Hs1" * 4
 WHERE = "[/x] GET https://api.test/x (page 2)"
@@ -73,6 +75,8 @@ EMPTY_PAGES: list[Any] = [
     None,
 ]
 
+NO_PAGES = PaginationSettings()
+
 
 @pytest.mark.parametrize(("body", "shape", "message"), ERROR_BODIES)
 def test_each_documented_error_shape_is_recognised_and_quoted(
@@ -123,7 +127,9 @@ def response(body: Any, sent: Any = None, method: str = "GET") -> httpx.Response
 
 def check(body: Any, items: list[dict[str, Any]] | None, **selector: Any) -> None:
     sent = selector.pop("sent", None)
-    target = Endpoint("/x", "https://api.test/x", method="POST" if sent else "GET", **selector)
+    method = "POST" if sent else "GET"
+    selector["method"] = method
+    target = Endpoint("/x", "https://api.test/x", pagination=NO_PAGES, **with_call(selector))
     masks = lambda text: text.replace(SECRET, "[REDACTED]")  # noqa: E731
     check_default_errors(body, target, response(body, sent, target.method), WHERE, masks, items)
 

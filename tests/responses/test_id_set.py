@@ -137,7 +137,8 @@ def test_same_answers_as_a_set_on_a_random_mixed_workload() -> None:
 
 def test_the_completeness_check_skips_missing_ids_and_reports_repeats_in_order() -> None:
     settings = load_settings({"base_url": "https://api.test"})
-    check = CompletenessCheck(settings, Endpoint("/x", "https://api.test/x"))
+    paging = settings.pagination
+    check = CompletenessCheck(paging, Endpoint("/x", "https://api.test/x", pagination=paging))
     check.observe(None, [{"id": None}, {"name": "no id"}, {"id": 1}, {"id": {"a": 1}}])
     check.observe(None, [{"id": None}, {"id": 1.0}, {"id": {"a": 1}}, {"id": "1"}])
     check.observe(None, [{"id": n} for n in [2, 3, 4, 5, 2, 3, 4, 5, 1]])

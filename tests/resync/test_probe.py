@@ -114,7 +114,7 @@ def test_unreachable_host_fails_fast(api: FakeApi) -> None:
 def test_probe_budget_is_short_and_leaves_the_installation_alone() -> None:
     settings = load_settings({"base_url": "https://api.example.com", "max_retries": "10"})
     short = probe_settings(settings)
-    assert (short.max_retries, short.max_retry_wait, short.timeout, short.max_pages) == (
+    assert (short.max_retries, short.max_retry_wait, short.timeout, short.pagination.max_pages) == (
         1,
         5.0,
         10.0,
