@@ -3,10 +3,10 @@
 One page loop serves every pagination style: the paginator decides what the next request is,
 `PaginationGuard` refuses to loop, and every failure raises (see `core/errors.py` for why). Each
 request is built and sent by `fetching/request_sender.py`, and each response read once into a
-`Page` (decoded, its items found, judged) by `responses/page_reader.py`: the paginator, the guards
+`Page` (decoded, its items found, judged) by `pages/page_reader.py`: the paginator, the guards
 and the completeness check read that page. Offset/page requests may be sent ahead by
 `fetching/page_window.py`. `paginationType: none` takes one more way, `_iter_streamed`: its one
-response is streamed in chunks by `responses/streaming.py`, and its page, read whole or streamed,
+response is streamed in chunks by `pages/streaming.py`, and its page, read whole or streamed,
 comes from the same reader and goes to the same paginator. An endpoint with its own pagination
 (`selector.pagination`) has its pages walked by those settings; every request still goes through
 the connection's one sender, auth and limiter.
@@ -35,11 +35,11 @@ from core.redaction import Redactor
 from fetching.endpoint_run import EndpointRun
 from fetching.page_window import PageWindow, Progress
 from fetching.request_sender import RequestSender
+from pages.completeness import CompletenessCheck
+from pages.list_size import ListSize, list_size
+from pages.page_reader import PageReader
+from pages.streaming import CHUNK_ITEMS, ItemStream, NotStreamable, whole_body_reason
 from pagination import Done, NextPage, Page, PaginationGuard, build_paginator
-from responses.completeness import CompletenessCheck
-from responses.list_size import ListSize, list_size
-from responses.page_reader import PageReader
-from responses.streaming import CHUNK_ITEMS, ItemStream, NotStreamable, whole_body_reason
 
 Items = list[dict[str, Any]]
 
@@ -78,7 +78,7 @@ class ApiClient:
         self, endpoint: Endpoint, whole_reason: str | None = None, quiet: bool = False
     ) -> AsyncGenerator[Items, None]:
         """The page loop; a window may send the next offset/page requests early. Each response
-        is read into a `Page` once (`responses/page_reader.py`); everything after reads that."""
+        is read into a `Page` once (`pages/page_reader.py`); everything after reads that."""
         run = self._start(endpoint, quiet)
         settings = endpoint.pagination
         paginator = build_paginator(settings)
@@ -222,7 +222,7 @@ def _progress(
     step: NextPage, run: EndpointRun, completeness: CompletenessCheck, page: Page
 ) -> Progress:
     """What the page window sizes itself from: the total stated at totalPath (exact), else
-    what the page says under a common name (a hint: responses/list_size.py)."""
+    what the page says under a common name (a hint: pages/list_size.py)."""
     total = completeness.totals[-1] if completeness.totals else None
     hint = list_size(page.body, page.headers) if total is None else ListSize()
     return Progress(step, run.pages + 1, page.item_count, run.items, total, hint.items, hint.pages)

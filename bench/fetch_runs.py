@@ -151,7 +151,7 @@ async def fan_out_ours(job: Job) -> int:
     try:
         from fanout.discovery import DiscoveryCache
         from fanout.engine import FanOut, FanOutPlan
-        from mapping.path_parameters import PathParameter
+        from selector_checks.path_parameters import PathParameter
     except ImportError as error:
         raise Skipped(f"no fan-out engine in this checkout ({error})") from None
     parent = PathParameter.parse_obj({"endpoint": "/parents", "data_path": ".data", "field": ".id"})

@@ -1,4 +1,4 @@
-"""How often one page's way enters `responses/error_body.py` and `selection/` (issue 20 part 3).
+"""How often one page's way enters `pages/error_body.py` and `jq_paths/` (issue 20 part 3).
 
     .venv/bin/python -m bench.page_entries
 
@@ -29,7 +29,7 @@ entries: Counter[str] = Counter()
 
 
 def _area(module: str) -> str | None:
-    if module == "responses.error_body":
+    if module == "pages.error_body":
         return "error_body"
     return "selection" if module.startswith("selection.") else None
 

@@ -101,7 +101,7 @@ async def resync_from_memory(job: Job) -> tuple[int, list[float]]:
 
 def fan_out_app_config() -> dict[str, Any]:
     """`/parents/{parent_id}/children` with `path_parameters`, as the public docs write it."""
-    from integration import EndpointSelector
+    from selector_checks.endpoint_selector import EndpointSelector
 
     if "path_parameters" not in EndpointSelector.__fields__:
         raise Skipped("selector.path_parameters is not implemented in this checkout")

@@ -15,7 +15,7 @@ grows with the catalog, found by reading port_ocean 0.56.2 and our code:
 - `guard_sets`: the shrink guard's two sets of identifier strings, Port's holdings and what the
   run produced (`resync/port_holdings.py`, `resync/shrink_guard.py`);
 - `repeat_ids`: the page loop's fingerprints of the ids of one endpoint run
-  (`responses/id_set.py`).
+  (`pages/id_set.py`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _guard_sets(n: int) -> Any:
 
 
 def _repeat_ids(n: int) -> Any:
-    from responses.id_set import CompactIdSet
+    from pages.id_set import CompactIdSet
 
     seen = CompactIdSet()
     for i in range(n):

@@ -131,7 +131,7 @@ async def measure_port_read(entities: int, latency_ms: float) -> dict[str, Any]:
 
 def measure_counting(items: int, page_size: int) -> dict[str, Any]:
     from integration import EndpointPortAppConfig
-    from mapping.entity_keys import entity_keys, key_program
+    from selector_checks.entity_keys import entity_keys, key_program
 
     (config,) = EndpointPortAppConfig.parse_obj(
         mapping(mapped_resource("/items", blueprint="service"))

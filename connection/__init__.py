@@ -7,5 +7,5 @@ pagination style can do (`pagination_styles.py`), the fields of one call declare
 headers carry no credential (`neutral_headers.py`), what one resource asks the client to fetch
 (`endpoint.py`: its call and its resolved pagination) and joining a path to `baseUrl` (`urls.py`).
 
-May import: `selection`, `core`.
+May import: `jq_paths`, `core`.
 """

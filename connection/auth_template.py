@@ -18,8 +18,8 @@ import re
 from typing import Any
 
 from core.errors import ConfigurationError
-from selection.precise_jq import compile_jq
-from selection.response_paths import jq_outputs
+from jq_paths.precise_jq import compile_jq
+from jq_paths.response_paths import jq_outputs
 
 PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}")
 TEMPLATE_KEY = "customAuthRequestTemplate"

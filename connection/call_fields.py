@@ -1,7 +1,7 @@
 """The fields of one HTTP call, declared once: a resource's selector (`EndpointSelector` in
-integration.py) and a discovery call (`PathParameter` in mapping/path_parameters.py) both are
-`CallFields`, and an `Endpoint` carries them as its `call`. A new call option is one field here
-and the code that reads it (`endpoint.call.<option>`).
+integration.py) and a discovery call (`PathParameter` in selector_checks/path_parameters.py)
+both are `CallFields`, and an `Endpoint` carries them as its `call`. A new call option is one
+field here and the code that reads it (`endpoint.call.<option>`).
 
 (No `from __future__ import annotations` here: this is an Ocean mapping model, pydantic v1, and
 integration.py — which Ocean loads by path — builds on it.)
@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic.v1 import BaseModel, Extra, Field, validator
 
-from selection.precise_jq import compile_jq
+from jq_paths.precise_jq import compile_jq
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 

@@ -25,7 +25,7 @@ from connection.pagination_keys import (
 )
 from connection.pagination_styles import is_addressable, sends_page_values
 from connection.validation_problems import describe_value_problem
-from selection.response_paths import ResponsePath
+from jq_paths.response_paths import ResponsePath
 
 PaginationType = Literal["none", "offset", "page", "cursor", "next_link", "header_link"]
 # Where paginationParam / sizeParam go: query parameters, or dot paths into the JSON body

@@ -20,8 +20,8 @@ from connection.endpoint import Endpoint, endpoint_for
 from connection.pagination_settings import PaginationSettings
 from connection.urls import join_url
 from core.errors import ConfigurationError, FetchError, OceanCustomError, PaginationError
-from mapping.path_parameters import PathParameter, fill, placeholders
-from selection.response_paths import jq_outputs
+from jq_paths.response_paths import jq_outputs
+from selector_checks.path_parameters import PathParameter, fill, placeholders
 
 Extractor = tuple[str, str | None]  # (field, filter)
 

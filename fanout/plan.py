@@ -17,7 +17,7 @@ from connection.pagination_settings import PaginationSettings
 from connection.urls import join_url
 from core.errors import ConfigurationError
 from fanout.discovery import Discovery
-from mapping.path_parameters import PathParameter, fill, placeholders
+from selector_checks.path_parameters import PathParameter, fill, placeholders
 
 Binding = dict[str, str]  # discovered name → value (a placeholder or a query parameter)
 PATH_SECTION, QUERY_SECTION = "path_parameters", "dynamic_query_params"

@@ -13,7 +13,7 @@ goes is decided by the first page (`_decide`):
 - the API states its total (`totalPath`): exactly the pages that total needs are requested,
   twice as many ahead as may be in flight (the excess waits for a slot), so that one slow page
   does not leave the others idle while it holds up the in-order hand-over;
-- a page count or item count under a common name (`responses/list_size.py`): up to the window
+- a page count or item count under a common name (`pages/list_size.py`): up to the window
   at once, never past the last page it announces;
 - nothing says where the list ends: the window *ramps* — 2 pages ahead after the first, one
   more per page consumed (1, 2, 4, 8 per round trip) up to the window — so a short list wastes

@@ -1,7 +1,7 @@
 """One request of an endpoint run: built, sent, followed through redirects, its status checked.
 
 The half of the client's I/O that knows nothing about pages (`client.py` holds the page loop;
-a response's body is read into a page by `responses/page_reader.py`).
+a response's body is read into a page by `pages/page_reader.py`).
 Credentials stay on the API's origin: a next link or redirect to another origin is sent without
 them, and every message has the configured secrets masked. The page's pagination values are put
 where `paginationLocation` says by `fetching/page_placement.py`.

@@ -5,5 +5,5 @@ cursor written the way the API reads it (`cursor_format.py`), what an incrementa
 resource requests (`run.py`), the client-side `cutoff` for newest-first APIs (`cutoff.py`), and
 the registration of the mapping's incremental kinds with Ocean (`registration.py`).
 
-May import: `connection`, `selection`, `core`.
+May import: `connection`, `jq_paths`, `core`.
 """

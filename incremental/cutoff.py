@@ -19,7 +19,7 @@ from typing import Any
 from loguru import logger
 
 from core.errors import ConfigurationError
-from selection.precise_jq import select
+from jq_paths.precise_jq import select
 
 Items = list[dict[str, Any]]
 

@@ -1,6 +1,6 @@
 """`selector.incremental`: the pydantic v1 model (Ocean's mapping models are v1) and the checks
 that need only its own keys. Each error names the key, the value and the fix
-(`mapping/config_errors.py` renders them as `resources[i].selector.incremental.<key>`).
+(`selector_checks/config_errors.py` renders them as `resources[i].selector.incremental.<key>`).
 
 ```yaml
 incremental:
@@ -30,7 +30,7 @@ from incremental.cursor_format import (
     substitute,
     zone,
 )
-from selection.precise_jq import compile_jq
+from jq_paths.precise_jq import compile_jq
 
 PLACEHOLDER_FIX = (
     "use {incremental_cursor} or {incremental_cursor:%Y-%m-%d %H:%M} in the values of "

@@ -6,5 +6,5 @@ checks (`selector.py`), the processor Ocean runs per delivery and resource (`pro
 the refetch of an item (`refetch.py`), keeping deliveries that land during a resync of their
 kind (`overlap.py`) and the start-up wiring and checks (`install.py`).
 
-May import: `client.py`, `connection/`, `selection/`, `core/`.
+May import: `client.py`, `connection/`, `jq_paths/`, `core/`.
 """

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from pydantic.v1 import BaseModel, Extra, Field, root_validator, validator
 
 from connection.urls import join_url
-from selection.precise_jq import compile_jq, select
+from jq_paths.precise_jq import compile_jq, select
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 

@@ -13,8 +13,8 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from mapping.jq_expressions import compile_mapping_jq
 from preview.model import MappingFailure, ResourceReport
+from selector_checks.jq_expressions import compile_mapping_jq
 
 # parse_items(mapping, items, parse_all) -> CalculationResult, Ocean's entity processor.
 ParseItems = Callable[[Any, list[dict[str, Any]], bool], Awaitable[Any]]

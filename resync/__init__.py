@@ -5,6 +5,6 @@ guard (`shrink_guard.py`, `shrink_plan.py`, `port_holdings.py`: a blueprint that
 fails the resync, so Ocean deletes nothing), and each kind's progress, its summary and the
 resync's (`kind_progress.py`).
 
-May import: `fanout`, `client` and `integration` (the modules), `fetching`, `mapping`,
+May import: `fanout`, `client` and `integration` (the modules), `fetching`, `selector_checks`,
 `connection`, `core`.
 """

@@ -10,7 +10,8 @@ matched nothing) is fixed on its own; this holds for the causes nobody has found
 1. at the first resource of a resync, the plan (`resync/shrink_plan.py`) is made from the mapping
 and
    Port is read once (`resync/port_holdings.py`): this installation's identifiers per blueprint;
-2. every batch is handed on unchanged, after its entities are keyed (`mapping/entity_keys.py`);
+2. every batch is handed on unchanged, after its entities are keyed
+   (`selector_checks/entity_keys.py`);
 3. after the last page (every batch is then mapped and upserted by Ocean), each blueprint whose
    last feeder this was is judged, and one that would lose too much raises `ShrinkGuardError`
    out of the handler: Ocean then reports the resync failed and skips its deletion.
@@ -32,9 +33,9 @@ from port_ocean.context.resource import resource
 from connection.settings import ConnectionSettings
 from core.errors import OceanCustomError
 from integration import EndpointResourceConfig
-from mapping.entity_keys import KeyProgram, entity_keys, key_program
 from resync.port_holdings import Holdings, read_holdings, resync_started
 from resync.shrink_plan import SETTING, FeederRun, GuardPlan, describe, judge
+from selector_checks.entity_keys import KeyProgram, entity_keys, key_program
 
 Items = list[dict[str, Any]]
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapping.entity_keys import constant_blueprint
+from selector_checks.entity_keys import constant_blueprint
 
 OFF = 100.0
 SETTING = "maxDeletionShare"

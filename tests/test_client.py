@@ -224,6 +224,6 @@ async def test_204_is_an_empty_page_and_an_empty_200_only_when_allowed(api: Fake
     assert await fetch(api.url, endpoint(api.url, "/empty", data_path=".items")) == []
     allowed = endpoint(api.url, "/blank", allow_empty_body=True)
     assert await fetch(api.url, allowed) == []
-    # tests/responses/test_empty_body.py
+    # tests/pages/test_empty_body.py
     with pytest.raises(FetchError, match="200 with an empty body"):
         await fetch(api.url, endpoint(api.url, "/blank"))

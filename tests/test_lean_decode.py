@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from core.errors import ResponseFormatError
-from responses.pagination_guard import DIGEST_SIZE, PaginationGuard
+from jq_paths import precise_jq
+from pages.pagination_guard import DIGEST_SIZE, PaginationGuard
 from sample_api.server import FakeApi, Received, Reply
-from selection import precise_jq
 from tests.client_kit import SECRET, endpoint, fetch, offset_route
 from transport import stream_head
 from transport.proxy import EnvironmentProxyTransport
@@ -32,7 +32,7 @@ async def test_each_page_is_parsed_once(api: FakeApi, monkeypatch: pytest.Monkey
         parsed.append(len(content))
         return loads(content)
 
-    monkeypatch.setattr(json, "loads", counting_loads)  # responses/page_reader.decode uses it
+    monkeypatch.setattr(json, "loads", counting_loads)  # pages/page_reader.decode uses it
     api.route("GET", "/items", offset_route(ITEMS))
     pages = await fetch(api.url, pagination_type="offset", page_size="3")
     assert [len(page) for page in pages] == [3, 3, 1]

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from connection.pagination_settings import PaginationSettings
+from pages.link_header import find_link_entry
 from pagination import Done, Page, Paginator
-from responses.link_header import find_link_entry
 from sample_api.server import FakeApi, Received, Reply
 from tests.ocean_run import entity, mapping, resource, run_resync
 from tests.sentry_fake import PATH, TOKEN, issues, serve_issues

@@ -1,6 +1,6 @@
 """Paginators as pure state machines: a hand-built page in, the next request or Done out.
 
-The guards that hold for every style are in `tests/responses/test_pagination_guard.py`."""
+The guards that hold for every style are in `tests/pages/test_pagination_guard.py`."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from pydantic.alias_generators import to_camel
 
 from connection.settings import load_settings
 from core.errors import ConfigurationError, PaginationError
+from jq_paths.response_paths import MISSING, ResponsePath
+from pages.completeness import read_total
 from pagination import NextPage, Page, Paginator, build_paginator
-from responses.completeness import read_total
-from selection.response_paths import MISSING, ResponsePath
 from tests.test_pagination import done
 
 URL = "https://dev.azure.com/acme/_apis/projects"

@@ -19,8 +19,8 @@ from resync.probe import run_checks
 from sample_api.server import FakeApi, Received, Reply
 from tests import cursor_fake
 from tests.conftest import ROOT
-from tests.mapping.test_request_body import CURSOR_BODY
 from tests.ocean_run import entity, mapping, resource, run_resync
+from tests.selector_checks.test_request_body import CURSOR_BODY
 
 NOW_BODY = '{"at": now, "filter": {"state": "open"}, "limit": 2}'  # `at`: sub-second, per run
 ITEMS = [{"id": n, "name": f"item-{n}"} for n in range(5)]

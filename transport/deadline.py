@@ -9,7 +9,7 @@ API's), and gives each attempt a budget of network time:
   on the network counts: time the caller spends between two reads of a streamed body (Ocean
   mapping a chunk of items) does not.
 - A request marked STREAM (one response whose items are handed on in chunks while it arrives,
-  `responses/streaming.py`) gets `timeout` again for each further `SEGMENT_BYTES` of body: a
+  `pages/streaming.py`) gets `timeout` again for each further `SEGMENT_BYTES` of body: a
   300 MB export over a slow link is not one request of 30 s, but a body that stops flowing, or
   trickles, still ends within `timeout`.
 - Bytes: `maxResponseMb` for a body read whole, `maxStreamedMb` for a streamed one (whose memory

@@ -54,7 +54,7 @@ RETRYABLE = "ocean_custom.retryable"
 # Request extension: a RequestStats to count attempts, retries and waits into.
 STATS = "ocean_custom.stats"
 # Request extension: True leaves a 2xx body unread, for the caller to stream (see
-# responses/streaming.py).
+# pages/streaming.py).
 STREAM = "ocean_custom.stream"
 
 

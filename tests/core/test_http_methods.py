@@ -12,8 +12,8 @@ from core.http_methods import NO_BODY_METHODS, SAFE_METHODS
 from core.redaction import Redactor
 from fetching.page_placement import body_with
 from fetching.request_sender import RequestSender
-from mapping.body_placement import BodyPlacementError, check_body_placement
 from pagination import NextPage
+from selector_checks.body_placement import BodyPlacementError, check_body_placement
 from tests.client_kit import endpoint as endpoint_at
 from transport.stack import RequestStats, RetryPolicy, RetryTransport
 

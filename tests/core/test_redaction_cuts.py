@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import ApiReportedError, ResponseFormatError
 from core.redaction import Redactor, excerpt
-from responses.error_body import MESSAGE_LIMIT, check_error_body
+from pages.error_body import MESSAGE_LIMIT, check_error_body
 from sample_api.server import FakeApi, Reply
 from tests.client_kit import fetch
 

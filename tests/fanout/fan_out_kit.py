@@ -15,8 +15,8 @@ from core.redaction import Redactor
 from fanout.discovery import DiscoveryCache
 from fanout.engine import FanOut, FanOutPlan
 from fetching.http_factory import build_http_client
-from mapping.path_parameters import PathParameter
 from sample_api.server import FakeApi, Handler, Received, Reply
+from selector_checks.path_parameters import PathParameter
 from tests.client_kit import with_call
 from tests.log_capture import captured_logs as captured_logs
 

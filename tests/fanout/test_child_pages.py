@@ -13,8 +13,8 @@ from connection.settings import load_settings
 from connection.urls import join_url
 from fanout.discovery import DiscoveryCache
 from fanout.engine import FanOut, FanOutPlan
-from mapping.path_parameters import PathParameter
 from sample_api.server import FakeApi, Received, Reply
+from selector_checks.path_parameters import PathParameter
 from tests.fanout.fan_out_kit import api_client, collect, offset_route
 
 PARENTS = {"endpoint": "/tickets", "data_path": ".tickets", "field": ".id"}

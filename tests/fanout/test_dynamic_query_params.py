@@ -14,8 +14,8 @@ from connection.urls import join_url
 from core.errors import ConfigurationError, FetchError
 from fanout.discovery import DiscoveryCache
 from fanout.engine import FanOut, FanOutPlan
-from mapping.path_parameters import PathParameter
 from sample_api.server import FakeApi, Handler, Received, Reply
+from selector_checks.path_parameters import PathParameter
 from tests.client_kit import with_call
 from tests.fanout.fan_out_kit import Items, api_client, captured_logs, collect, offset_route
 

@@ -12,8 +12,8 @@ from connection.endpoint import Endpoint
 from connection.pagination_settings import PaginationSettings
 from core.errors import ConfigurationError, FetchError
 from fanout.discovery import Discovery, DiscoveryCache
-from mapping.path_parameters import PathParameter
 from sample_api.server import FakeApi, Received, Reply
+from selector_checks.path_parameters import PathParameter
 from tests.fanout.fan_out_kit import (
     api_client,
     captured_logs,

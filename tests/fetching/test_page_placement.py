@@ -15,8 +15,8 @@ from connection.settings import load_settings
 from core.errors import ConfigurationError
 from fetching.page_placement import place, request_label
 from integration import EndpointPortAppConfig
-from mapping.body_placement import check_body_placement
 from pagination import NextPage
+from selector_checks.body_placement import check_body_placement
 from tests.ocean_run import mapping, resource
 
 URL = "https://api.example.com/v1/query"

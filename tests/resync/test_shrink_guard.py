@@ -2,7 +2,7 @@
 resync, so Ocean deletes nothing; a real shrink within the allowed share still deletes.
 
 Resync tests run the real Ocean app with Port's state seeded (`existing_entities`); pure tests
-pin the counting (`mapping/entity_keys.py`) and the plan (`resync/shrink_plan.py`).
+pin the counting (`selector_checks/entity_keys.py`) and the plan (`resync/shrink_plan.py`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from port_ocean.core.handlers.port_app_config.models import PortResourceConfig
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
 from integration import EndpointPortAppConfig
-from mapping.entity_keys import KeyProgram, constant_blueprint, entity_keys, key_program
 from resync.shrink_guard import ResyncGuard, ShrinkGuardError
 from resync.shrink_plan import GuardPlan, judge
 from sample_api.server import FakeApi, Received, Reply
+from selector_checks.entity_keys import KeyProgram, constant_blueprint, entity_keys, key_program
 from tests.conftest import ROOT
 from tests.ocean_run import entity, mapping, resource, run_resync
 
@@ -227,7 +227,7 @@ async def test_port_is_read_once_per_resync_for_the_guard(api: FakeApi) -> None:
     assert str(searches[0].request.url) == str(searches[1].request.url)
 
 
-# --- counting entities (mapping/entity_keys.py)
+# --- counting entities (selector_checks/entity_keys.py)
 # ------------------------------------------------------
 
 
