@@ -98,13 +98,14 @@ async def resync_endpoint(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
             logger.info(f"[{kind}] no selector.incremental: not fetched in an incremental run")
             return
         endpoint = incremental.endpoint(endpoint)
-    pages = _pages(kind, resource, endpoint, incremental)
+    # Port refused entities of this kind: fail it after its last batch (upserts/check.py) —
+    # before the shrink guard judges counts that assume Port took them, and in an incremental
+    # run before Ocean moves the kind's cursor past changes Port never took.
+    pages = fail_on_refusals(_pages(kind, resource, endpoint, incremental), REDACT)
     if incremental is None:  # (an incremental run upserts only: nothing to delete or guard)
         from resync.shrink_guard import guard_shrink  # issue 14: a kind that shrank too much fails
 
-        # Port refused entities of this kind: fail it after its last batch (upserts/check.py),
-        # before the shrink guard judges counts that assume Port took them.
-        pages = guard_shrink(fail_on_refusals(pages, REDACT), SETTINGS)
+        pages = guard_shrink(pages, SETTINGS)
     # Progress lines while the kind syncs, its summary line, and the resync's after the last.
     limiter = _client[2] if _client is not None else None
     async with kept_during_resync(kind):  # live events meanwhile win over older pages

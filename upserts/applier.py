@@ -21,14 +21,14 @@ from contextvars import ContextVar
 import httpx
 from loguru import logger
 from port_ocean.clients.port.types import UserAgentType
-from port_ocean.context.event import EventType, event
+from port_ocean.context.event import event
 from port_ocean.context.resource import resource
 from port_ocean.core.handlers import HttpEntitiesStateApplier
 from port_ocean.core.models import Entity
 from port_ocean.exceptions.context import EventContextNotFoundError, ResourceContextNotFoundError
 
 from upserts.answers import Refusal, entity_write, refusals_in
-from upserts.ledger import current_ledger, record_batch
+from upserts.ledger import SYNC_EVENTS, current_ledger, record_batch
 
 # Port's refusals heard during the running `upsert` (the tasks Ocean spawns inherit it).
 _heard: ContextVar[list[Refusal] | None] = ContextVar("ocean_custom_port_refusals", default=None)
@@ -93,9 +93,10 @@ def _searched(identifier: object) -> bool:
 
 
 def _resync_resource_index() -> int | None:
-    """The running resource's index in a full resync; None elsewhere (live events, probes)."""
+    """The running resource's index in a full or incremental resync; None elsewhere (live
+    events, probes)."""
     try:
-        if event.event_type != EventType.RESYNC:
+        if event.event_type not in SYNC_EVENTS:
             return None
         return resource.index
     except (EventContextNotFoundError, ResourceContextNotFoundError):

@@ -49,7 +49,8 @@ def describe(
     return (
         f"Port refused entities that {where} sent: {' '.join(parts)} The resync fails so that "
         "nothing is deleted: Ocean would take refused entities as gone and delete them from "
-        "Port. Fix what Port's answer names (the blueprint's schema or this resource's "
+        "Port (an incremental run keeps its cursor, to ask for them again). Fix what Port's "
+        "answer names (the blueprint's schema or this resource's "
         "port.entity.mappings), or wait out a Port incident; every entity is sent again at "
         "the next resync."
     )

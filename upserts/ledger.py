@@ -19,6 +19,8 @@ from upserts.answers import PortAnswer, Refusal
 
 KEPT_ANSWERS = 3
 KEPT_IDENTIFIERS = 5
+# The runs that upsert through the resync handler: a full resync and an incremental run.
+SYNC_EVENTS = (EventType.RESYNC, EventType.INCREMENTAL_RESYNC)
 _ATTRIBUTE = "ocean_custom_port_refusals"
 
 
@@ -85,12 +87,14 @@ def record_batch(
 
 
 def current_ledger() -> Ledger | None:
-    """The running resync's ledger (made on first use); None outside a resync."""
+    """The running resync's ledger (made on first use); None outside a resync. An incremental
+    run has one too: a refused entity must not let its kind succeed and move the cursor past
+    the change that was never written."""
     try:
         current: Any = event if event.event_type else None
     except EventContextNotFoundError:
         return None
-    while current is not None and current.event_type != EventType.RESYNC:
+    while current is not None and current.event_type not in SYNC_EVENTS:
         current = current.parent
     if current is None:
         return None
