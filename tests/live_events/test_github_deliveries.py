@@ -6,8 +6,9 @@ stand-in (tests/fake_port.py) seeded with issue 7. Deliveries are signed as GitH
 HMAC-SHA256 of the raw body in `X-Hub-Signature-256: sha256=...`.
 
 Ocean applies deliveries in a worker, after answering; "Port unchanged" is therefore read
-after a valid *sentinel* delivery (issue 99) sent later has been applied: deliveries are
-processed in order, so anything an earlier delivery changed would be in Port by then.
+after a valid *sentinel* delivery (issue 99) sent later has been applied. The resources a
+delivery matches are not written to Port in a fixed order, so each test waits for every effect
+of its own deliveries (on both resources of the kind) before the next test's sentinel.
 """
 
 from __future__ import annotations
@@ -140,6 +141,8 @@ def test_deleted_issue_deletes_the_entity(app: App) -> None:
     body = issue_body(7, "Widgets break on Mondays", action="deleted")
     assert deliver(url, body, github_signature(body)).status_code == 200
     wait_for(lambda: any(e["identifier"] == "7" for e in port.deleted), "the deletion")
+    # The second resource has no delete_when: it upserts its own entity of the delivery.
+    wait_for(lambda: "t-7" in upserted(port, "issueTitle"), "the second resource's update")
     assert {"identifier": "7", "blueprint": "githubIssue"}.items() <= port.deleted[0].items()
     assert "7" not in upserted(port)
 
@@ -207,6 +210,7 @@ def test_a_2_mib_body_gets_413_and_the_next_delivery_still_applies(
     body = issue_body(7, "after the big one")
     assert deliver(url, body, github_signature(body)).status_code == 200
     wait_for(lambda: upserted(port).get("7") == "after the big one", "the next delivery")
+    wait_for(lambda: upserted(port, "issueTitle").get("t-7") == "after the big one", "t-7")
 
 
 def test_an_unmatched_event_is_acknowledged_and_changes_nothing(app: App) -> None:
@@ -237,6 +241,7 @@ def test_a_failing_item_jq_is_logged_and_that_resource_changes_nothing(app: App)
     body = issue_body(8, "not json")
     assert deliver(url, body, github_signature(body)).status_code == 200
     wait_for(lambda: upserted(port).get("8") == "not json", "the other resources' update")
+    wait_for(lambda: upserted(port, "issueTitle").get("t-8") == "not json", "t-8")
     expected = "resources[2] (kind /broken): live_events.item '.body.issue.title | fromjson'"
     wait_for(lambda: app.logged(expected), "the error line naming the resource and jq")
     assert not [e for e in port.upserted if e["blueprint"] == "broken"]
