@@ -20,7 +20,7 @@ from typing import Any, Literal, Self
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.alias_generators import to_camel, to_snake
+from pydantic.alias_generators import to_camel
 
 from connection.pem import PrivateKey, load_certificates, load_private_key, pem_secret_forms
 
@@ -172,19 +172,6 @@ class KeyAuthSettings(BaseModel):
 
 # The flat settings of key-based auth and TLS, gathered into ConnectionSettings' `key_auth`.
 KEY_AUTH = "key_auth"
-KEY_AUTH_NAMES = frozenset(KeyAuthSettings.model_fields)
-
-
-def gather_key_auth(data: Any) -> Any:
-    """Settings as given (flat: `oauthPrivateKey`, `clientCertificate`, ...) with these names
-    moved into `key_auth`; a `key_auth` given whole (a model dump) is kept."""
-    if not isinstance(data, dict):
-        return data
-    flat = {k: v for k, v in data.items() if to_snake(k) in KEY_AUTH_NAMES}
-    if not flat:
-        return data
-    rest = {k: v for k, v in data.items() if k not in flat}
-    return {**rest, KEY_AUTH: {to_snake(k): v for k, v in flat.items()}}
 
 
 def check_key_fits(key: PrivateKey, algorithm: str, setting: str) -> None:

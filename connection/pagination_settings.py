@@ -18,7 +18,6 @@ from pydantic.alias_generators import to_camel
 
 from connection.pagination_keys import (
     PAGINATION_KEYS,
-    PAGINATION_SPELLINGS,
     InvalidPagination,
     pagination_fields,
     replaces_pagination,
@@ -169,20 +168,6 @@ class PaginationSettings(BaseModel):
             if key in always or getattr(self, key) != defaults[key].default
         ]
         return " ".join(f"{to_camel(key)}={getattr(self, key)}" for key in shown)
-
-
-def group_pagination_keys(data: Any) -> Any:
-    """Move the flat pagination keys (snake_case or camelCase) of a settings dict into one
-    group; a group given whole (a model or its dump) is kept, the flat keys winning."""
-    if not isinstance(data, dict):
-        return data
-    found = {key: value for key, value in data.items() if key in PAGINATION_SPELLINGS}
-    if not found:
-        return data
-    rest = {key: value for key, value in data.items() if key not in found}
-    group = rest.get(PAGINATION_GROUP)
-    base = group.model_dump() if isinstance(group, PaginationSettings) else dict(group or {})
-    return {**rest, PAGINATION_GROUP: {**base, **found}}
 
 
 def _problem(problem: Any, given: Mapping[str, Any]) -> str:

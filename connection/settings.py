@@ -24,16 +24,15 @@ from connection.auth_config import (
     check_auth_endpoint,
 )
 from connection.custom_headers import header_secrets
-from connection.key_auth import KEY_AUTH, KeyAuthSettings, gather_key_auth
+from connection.key_auth import KEY_AUTH, KeyAuthSettings
 from connection.pagination_settings import (
     PAGINATION_GROUP,
     PaginationSettings,
-    group_pagination_keys,
 )
 from connection.spec_file import sensitive_names
 from connection.spellings import apply_spellings
 from connection.validation_problems import describe_value_problem
-from connection.webhook_settings import GROUP_FIELD, WebhookSettings, group_webhook_keys
+from connection.webhook_settings import GROUP_FIELD, WebhookSettings
 from core.errors import ConfigurationError
 
 AuthType = Literal[
@@ -115,11 +114,12 @@ class ConnectionSettings(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _group_webhook_keys(cls, data: Any) -> Any:
-        return group_webhook_keys(data)
-
-    _gather_key_auth = model_validator(mode="before")(gather_key_auth)
-    _group_pagination_keys = model_validator(mode="before")(group_pagination_keys)
+    def _group_flat_settings(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for field, group in GROUPED_FIELDS.items():
+            data = _grouped(data, field, group)
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -225,6 +225,24 @@ def load_settings(
         raise ConfigurationError(
             "Invalid connection settings:\n  - " + "\n  - ".join(_problems(error, given))
         ) from None
+
+
+def _grouped(data: dict[str, Any], field: str, group: type[BaseModel]) -> dict[str, Any]:
+    """`data` with the flat keys of `group` (snake_case or camelCase, as every spec value
+    arrives) moved under `field`; a group given whole (a model or its dump) is kept, the flat
+    keys winning."""
+    names = {
+        spelling: name
+        for name, info in group.model_fields.items()
+        for spelling in (name, info.alias or to_camel(name))
+    }
+    found = {names[key]: value for key, value in data.items() if key in names}
+    if not found:
+        return data
+    rest = {key: value for key, value in data.items() if key not in names}
+    given = rest.get(field)
+    base = given.model_dump() if isinstance(given, BaseModel) else dict(given or {})
+    return {**rest, field: {**base, **found}}
 
 
 def _problems(error: ValidationError, given: dict[str, Any]) -> list[str]:

@@ -9,13 +9,12 @@ opened unauthenticated by forgetting it; `none` is an explicit opt-out (warned a
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 SignatureScheme = Literal["github", "stripe", "slack", "hmac_sha256", "none"]
-WEBHOOK_KEYS = ("webhook_secret", "webhook_signature", "webhook_signature_header")
 # The field of ConnectionSettings that holds this group.
 GROUP_FIELD = "webhooks"
 
@@ -72,17 +71,3 @@ class WebhookSettings(BaseModel):
         header = self.webhook_signature_header
         where = f" in {header}" if header else ""
         return f"at POST /integration/webhook, signature {self.webhook_signature}{where}"
-
-
-def group_webhook_keys(data: Any) -> Any:
-    """Move the flat webhook keys (snake_case or camelCase) of a settings dict into one group."""
-    if not isinstance(data, dict):
-        return data
-    names = {*WEBHOOK_KEYS, *(to_camel(key) for key in WEBHOOK_KEYS)}
-    found = {key: value for key, value in data.items() if key in names}
-    if not found:
-        return data
-    rest = {key: value for key, value in data.items() if key not in names}
-    group = rest.get(GROUP_FIELD)
-    base = group.model_dump() if isinstance(group, WebhookSettings) else dict(group or {})
-    return {**rest, GROUP_FIELD: {**base, **found}}

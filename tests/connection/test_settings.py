@@ -305,3 +305,15 @@ def test_spec_enums_are_the_allowed_values() -> None:
         "next_link",
         "header_link",
     ]
+
+
+def test_flat_keys_join_a_group_given_whole_and_win_over_it() -> None:
+    """A settings dump read back with flat keys beside it (each group: pagination, webhooks,
+    key auth): the group keeps what it held, the flat keys change only themselves."""
+    base = load_settings(
+        {"base_url": "https://h", "pagination_type": "cursor", "cursor_path": "meta.next"}
+    )
+    again = ConnectionSettings.model_validate({**base.model_dump(), "pageSize": "5"})
+    assert again.pagination.pagination_type == "cursor"
+    assert again.pagination.cursor_path == "meta.next"
+    assert again.pagination.page_size == 5
