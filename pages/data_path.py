@@ -5,14 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import ResponseFormatError
-from jq_paths.precise_jq import compile_jq
 from jq_paths.response_paths import jq_outputs
-
-
-def check_data_path(expression: str) -> str:
-    """Validate at config load: a `data_path` that cannot compile is a configuration error."""
-    compile_jq(expression)
-    return expression
 
 
 def extract_items(

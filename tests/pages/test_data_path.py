@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic.v1 import ValidationError
 
+from connection.call_fields import CallFields
 from core.errors import ResponseFormatError
-from pages.data_path import check_data_path, extract_items
+from pages.data_path import extract_items
 
 WHERE = "[/v1/users] GET http://127.0.0.1/v1/users"
 USERS = [{"id": 1}, {"id": 2}, {"id": 3}]
@@ -105,6 +107,7 @@ def test_bad_jq_at_extraction_names_data_path() -> None:
 
 
 def test_bad_jq_is_rejected_when_the_config_is_loaded() -> None:
-    assert check_data_path(".users[]") == ".users[]"
-    with pytest.raises(ValueError, match="does not compile"):
-        check_data_path(".users | ]")
+    # The call fields (a resource's selector, a discovery call) check it as the mapping loads.
+    assert CallFields(data_path=" .users[] ").data_path == ".users[]"
+    with pytest.raises(ValidationError, match="does not compile"):
+        CallFields(data_path=".users | ]")
