@@ -43,6 +43,8 @@ from selector_checks.path_parameters import (
 from selector_checks.query_page_size import paging_with_query_size
 from selector_checks.request_body import evaluate_body
 from upserts.applier import RefusalRecordingApplier
+from upserts.comparison import ConcurrentComparison
+from upserts.in_flight import WaitsForUpserts
 
 # Ocean imports this module before it builds its config model from the environment: an object
 # setting that Port's Helm chart wrote into its ConfigMap as Go map text (`--set-json
@@ -148,9 +150,16 @@ class EndpointPortAppConfig(PortAppConfig):
             raise PortAppConfigError(error, obj) from None
 
 
-class OceanCustomIntegration(BaseIntegration):
-    EntitiesStateApplierClass = RefusalRecordingApplier  # records what Port refused (upserts/)
-    EntityProcessorClass = PageEntityProcessor  # Ocean's mapping, a page per jq program
+class EntityProcessor(WaitsForUpserts, PageEntityProcessor):
+    """Ocean's mapping, a page per jq program (entity_mapping/); a batch that maps an entity
+    whose upsert is still in flight waits for it (upserts/in_flight.py)."""
+
+
+class OceanCustomIntegration(ConcurrentComparison, BaseIntegration):
+    # Records what Port refused; upserts a batch while Ocean maps the next; compares a batch
+    # with Port with several searches in flight (upserts/).
+    EntitiesStateApplierClass = RefusalRecordingApplier
+    EntityProcessorClass = EntityProcessor
 
     class AppConfigHandlerClass(APIPortAppConfig):
         CONFIG_CLASS = EndpointPortAppConfig

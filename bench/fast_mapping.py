@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench.pipeline import PROPERTIES
 from bench.runner import ROOT, ApiServer, ServerSpec
 from bench.sail_rss import _env, _free_port, _Port, _watch
@@ -61,15 +63,25 @@ def phases(log: str) -> dict[str, float]:
     return {key: round(value, 2) for key, value in totals.items()}
 
 
-def run_once(items: int, fast: bool, page_size: int, logs: Path, turn: int) -> dict[str, Any]:
+# mode → (OCEAN_CUSTOM_FAST_MAPPING, OCEAN_CUSTOM_CONCURRENT_PORT_CALLS)
+MODES = {
+    "ocean": ("false", "false"),  # the code path before issue 21: Ocean's mapping and order
+    "mapping": ("true", "false"),  # the page-at-a-time mapping alone
+    "all": ("true", "true"),  # the mapping, and Port's calls in flight together (upserts/)
+}
+
+
+def run_once(
+    items: int, mode: str, args: argparse.Namespace, logs: Path, turn: int
+) -> dict[str, Any]:
     app = mapping(resource("/page", data_path=".data", properties=PROPERTIES))
-    spec = ServerSpec(items, page_size, states_total=False)
-    mode = "on" if fast else "off"
+    spec = ServerSpec(items, args.page_size, states_total=False)
     with ApiServer(spec, logs / f"api-{items}-{mode}-{turn}.log") as api, FakePort(app) as port:
         port.responder = _Port(port, app, items)
+        _slow_down(port, args.port_latency_ms / 1000)
         log = logs / f"sail-{items}-{mode}-{turn}.log"
-        env = _env(port.url, api.url, page_size, {})
-        env["OCEAN_CUSTOM_FAST_MAPPING"] = "true" if fast else "false"
+        env = _env(port.url, api.url, args.page_size, {})
+        env["OCEAN_CUSTOM_FAST_MAPPING"], env["OCEAN_CUSTOM_CONCURRENT_PORT_CALLS"] = MODES[mode]
         command = [str(ROOT / ".venv" / "bin" / "ocean"), "sail", "-p", str(_free_port())]
         started = time.monotonic()
         with log.open("wb") as out:
@@ -81,7 +93,8 @@ def run_once(items: int, fast: bool, page_size: int, logs: Path, turn: int) -> d
     split = phases(text)
     return {
         "items": items,
-        "fast_mapping": mode,
+        "mode": mode,
+        "port_latency_ms": args.port_latency_ms,
         "seconds": round(seconds, 2),
         **split,
         "rest_s": round(seconds - split["mapping_s"] - split["load_s"], 2),
@@ -92,24 +105,40 @@ def run_once(items: int, fast: bool, page_size: int, logs: Path, turn: int) -> d
     }
 
 
-def summary(rows: list[dict[str, Any]], items: int) -> str:
+def _slow_down(port: FakePort, seconds: float) -> None:
+    """Every answer of the stand-in Port `seconds` later (its server runs a thread a
+    connection, so requests in flight wait side by side, as on a Port far away)."""
+    if seconds <= 0:
+        return
+    answer = port.answer
+
+    def later(request: httpx.Request) -> httpx.Response:
+        time.sleep(seconds)
+        return answer(request)
+
+    port.answer = later  # type: ignore[method-assign]
+
+
+def summary(rows: list[dict[str, Any]], items: int, modes: list[str]) -> str:
     best = {
         mode: min(
-            (r for r in rows if r["items"] == items and r["fast_mapping"] == mode),
+            (r for r in rows if r["items"] == items and r["mode"] == mode),
             key=lambda r: r["seconds"],
         )
-        for mode in ("off", "on")
+        for mode in modes
     }
-    off, on = best["off"], best["on"]
     lines = [
-        f"{items:,} items: off {off['seconds']:.1f} s (mapping {off['mapping_s']:.1f} s, "
-        f"{off['mapping_items_per_s']:,} items/s; load {off['load_s']:.1f} s; "
-        f"rest {off['rest_s']:.1f} s)",
-        f"{items:,} items: on  {on['seconds']:.1f} s (mapping {on['mapping_s']:.1f} s, "
-        f"{on['mapping_items_per_s']:,} items/s; load {on['load_s']:.1f} s; "
-        f"rest {on['rest_s']:.1f} s)",
-        f"{items:,} items: on/off wall time {on['seconds'] / off['seconds']:.2f}x, "
-        f"mapping phase {on['mapping_s'] / off['mapping_s']:.3f}x",
+        f"{items:,} items, {mode:<7} {row['seconds']:6.1f} s (mapping {row['mapping_s']:.1f} s, "
+        f"{row['mapping_items_per_s']:,} items/s; load {row['load_s']:.1f} s; "
+        f"rest {row['rest_s']:.1f} s)"
+        for mode, row in best.items()
+    ]
+    base = best[modes[0]]
+    lines += [
+        f"{items:,} items: {mode}/{modes[0]} wall time {row['seconds'] / base['seconds']:.2f}x, "
+        f"mapping phase {row['mapping_s'] / base['mapping_s']:.3f}x"
+        for mode, row in best.items()
+        if mode != modes[0]
     ]
     return "\n".join(lines)
 
@@ -117,24 +146,33 @@ def summary(rows: list[dict[str, Any]], items: int) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fast_mapping", description=__doc__)
     parser.add_argument("--items", default="20000,100000", help="comma list of sizes")
-    parser.add_argument("--rounds", default="2,1", help="off/on pairs per size, comma list")
+    parser.add_argument("--rounds", default="2,1", help="runs of each mode per size, comma list")
     parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument(
+        "--modes", default="ocean,all", help=f"comma list of {', '.join(MODES)}; first = base"
+    )
+    parser.add_argument(
+        "--port-latency-ms", type=float, default=0, help="added to every answer of Port"
+    )
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.items.split(",")]
     rounds = [int(r) for r in args.rounds.split(",")]
     rounds += [rounds[-1]] * (len(sizes) - len(rounds))
+    modes = args.modes.split(",")
+    if unknown := [mode for mode in modes if mode not in MODES]:
+        parser.error(f"--modes: unknown {unknown}; expected some of {list(MODES)}")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     logs = RESULTS / "logs" / f"fast-mapping-{stamp}"
     logs.mkdir(parents=True, exist_ok=True)
     print(f"load at start {os.getloadavg()}", flush=True)
     rows = []
-    for items, pairs in zip(sizes, rounds, strict=True):
-        for turn in range(pairs):
-            for fast in (False, True):
-                row = run_once(items, fast, args.page_size, logs, turn)
+    for items, turns in zip(sizes, rounds, strict=True):
+        for turn in range(turns):
+            for mode in modes:
+                row = run_once(items, mode, args, logs, turn)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-    text = "\n".join(summary(rows, items) for items in sizes)
+    text = "\n".join(summary(rows, items, modes) for items in sizes)
     print(text)
     out = RESULTS / f"fast-mapping-{stamp}.json"
     command = " ".join(["python -m bench.fast_mapping", *argv])

@@ -7,5 +7,5 @@ same failed/filtered counts, the same warnings and misconfiguration records. Wha
 program cannot reproduce exactly goes through Ocean's own path, counted per resource.
 `OCEAN_CUSTOM_FAST_MAPPING=false` (`switch.py`) turns it off.
 
-Imports nothing of the project: only port_ocean and jq.
+Imports only `core` of the project (its switch), port_ocean and jq.
 """

@@ -15,30 +15,60 @@ deletes them, whatever else fails: a refused entity is never "gone".
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from contextvars import ContextVar
+from typing import Any
 
 import httpx
 from loguru import logger
 from port_ocean.clients.port.types import UserAgentType
-from port_ocean.context.event import event
-from port_ocean.context.resource import resource
 from port_ocean.core.handlers import HttpEntitiesStateApplier
 from port_ocean.core.models import Entity
-from port_ocean.exceptions.context import EventContextNotFoundError, ResourceContextNotFoundError
 
 from upserts.answers import Refusal, entity_write, refusals_in
-from upserts.ledger import SYNC_EVENTS, current_ledger, record_batch
+from upserts.in_flight import CONCURRENT_PORT_CALLS, UpsertFailedError, overlapping
+from upserts.ledger import current_ledger, record_batch, resync_resource_index
 
 # Port's refusals heard during the running `upsert` (the tasks Ocean spawns inherit it).
 _heard: ContextVar[list[Refusal] | None] = ContextVar("ocean_custom_port_refusals", default=None)
 
 
 class RefusalRecordingApplier(HttpEntitiesStateApplier):
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self.overlap = CONCURRENT_PORT_CALLS.enabled(os.environ)  # a bad value stops the start
+
     async def upsert(self, entities: list[Entity], user_agent_type: UserAgentType) -> list[Entity]:
-        index = _resync_resource_index()
+        index = resync_resource_index()
         if index is None or not entities:
             return await super().upsert(entities, user_agent_type)
+        chain = overlapping()
+        if chain is not None and chain.failure is not None:
+            raise UpsertFailedError(
+                f"An earlier upsert of this resource to Port failed "
+                f"({type(chain.failure).__name__}); the kind fails, nothing is deleted"
+            ) from chain.failure
+        if (
+            chain is None
+            or not self.overlap
+            or any(_searched(entity.identifier) for entity in entities)
+        ):
+            # Ocean's order: this upsert ends before Ocean goes on (a search identifier's
+            # entity comes back under the identifier Port resolves, known only then).
+            if chain is not None:
+                await chain.finished()
+            return await self._recorded(index, entities, user_agent_type)
+        chain.start(entities, lambda: self._recorded(index, entities, user_agent_type))
+        # What Ocean's own upsert answers when Port takes every entity. Ocean keeps it only when
+        # its comparison search failed, as the entities its reconciliation keeps; the kind ends
+        # after this upsert has, and fails when Port refused any (`check.py`).
+        return [_reduced(entity) for entity in entities]
+
+    async def _recorded(
+        self, index: int, entities: list[Entity], user_agent_type: UserAgentType
+    ) -> list[Entity]:
+        """Ocean's upsert, with what Port refused recorded in the resync's ledger."""
         _listen(self.context.port_client.client)
         heard: list[Refusal] = []
         token = _heard.set(heard)
@@ -56,11 +86,16 @@ class RefusalRecordingApplier(HttpEntitiesStateApplier):
         if ledger is not None:
             record_batch(ledger, index, dict(sent), missing, heard)
         kept = [
-            Entity(identifier=entity.identifier, blueprint=entity.blueprint, icon=None, title=None)
+            _reduced(entity)
             for entity in refused
             if not _searched(entity.identifier)  # a search identifier: Port's is unknown
         ]
         return [*accepted, *kept]
+
+
+def _reduced(entity: Entity) -> Entity:
+    """An entity as Ocean's reconciliation keeps it: its blueprint and identifier."""
+    return Entity(identifier=entity.identifier, blueprint=entity.blueprint, icon=None, title=None)
 
 
 def _not_accepted(entities: list[Entity], accepted: list[Entity]) -> list[Entity]:
@@ -90,17 +125,6 @@ def _not_accepted(entities: list[Entity], accepted: list[Entity]) -> list[Entity
 def _searched(identifier: object) -> bool:
     """A search identifier (`{"combinator": ..., "rules": [...]}`), resolved by Port."""
     return isinstance(identifier, dict)
-
-
-def _resync_resource_index() -> int | None:
-    """The running resource's index in a full or incremental resync; None elsewhere (live
-    events, probes)."""
-    try:
-        if event.event_type not in SYNC_EVENTS:
-            return None
-        return resource.index
-    except (EventContextNotFoundError, ResourceContextNotFoundError):
-        return None
 
 
 def _listen(client: httpx.AsyncClient) -> None:

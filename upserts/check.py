@@ -17,6 +17,7 @@ from typing import Any
 from port_ocean.context.resource import resource
 
 from core.errors import OceanCustomError
+from upserts.in_flight import UpsertFailedError, overlapping
 from upserts.ledger import BlueprintRefusals, current_ledger
 
 Items = list[dict[str, Any]]
@@ -31,10 +32,32 @@ class PortRefusedError(OceanCustomError):
 async def fail_on_refusals(
     pages: AsyncIterator[Items], redact: Callable[[str], str]
 ) -> AsyncIterator[Items]:
-    """`pages`, unchanged; after the last one, raises PortRefusedError when Port refused any
-    entity that this resource's batches produced."""
-    async for items in pages:
-        yield items
+    """`pages`, unchanged; after the last one, once this resource's upserts still in flight
+    have ended (`in_flight.py`), raises UpsertFailedError when one of them raised and
+    PortRefusedError when Port refused any entity that this resource's batches produced."""
+    chain = overlapping()
+    try:
+        async for items in pages:
+            yield items
+    except Exception:
+        if chain is not None:  # the kind fails with this error; its writes end first
+            await chain.finished()
+        raise
+    except BaseException:  # closed or cancelled: the resync is over
+        if chain is not None:
+            chain.cancel()
+        raise
+    if chain is not None:
+        await chain.finished()
+        if chain.failure is not None:
+            raise UpsertFailedError(
+                redact(
+                    f"An upsert of resource #{resource.index} "
+                    f"(kind {resource.resource_config.kind}) to Port failed: "
+                    f"{type(chain.failure).__name__}: {chain.failure}. The resync fails so that "
+                    "nothing is deleted; every entity is sent again at the next resync."
+                )
+            ) from chain.failure
     ledger = current_ledger()
     refused = ledger.refused_by(resource.index) if ledger is not None else {}
     if refused:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from port_ocean.context.event import EventType, event
-from port_ocean.exceptions.context import EventContextNotFoundError
+from port_ocean.context.resource import resource
+from port_ocean.exceptions.context import EventContextNotFoundError, ResourceContextNotFoundError
 
 from upserts.answers import PortAnswer, Refusal
 
@@ -86,17 +87,35 @@ def record_batch(
         ledger.of(index, blueprint).add_sent(sent.get(blueprint, 0), count, named)
 
 
-def current_ledger() -> Ledger | None:
-    """The running resync's ledger (made on first use); None outside a resync. An incremental
-    run has one too: a refused entity must not let its kind succeed and move the cursor past
-    the change that was never written."""
+def sync_event() -> Any:
+    """The running full or incremental resync's event context (a live event's parent resync
+    counts); None outside one."""
     try:
         current: Any = event if event.event_type else None
     except EventContextNotFoundError:
         return None
     while current is not None and current.event_type not in SYNC_EVENTS:
         current = current.parent
+    return current
+
+
+def current_ledger() -> Ledger | None:
+    """The running resync's ledger (made on first use); None outside a resync. An incremental
+    run has one too: a refused entity must not let its kind succeed and move the cursor past
+    the change that was never written."""
+    current = sync_event()
     if current is None:
         return None
     ledger = current.attributes.setdefault(_ATTRIBUTE, Ledger())
     return ledger if isinstance(ledger, Ledger) else None
+
+
+def resync_resource_index() -> int | None:
+    """The running resource's index in a full or incremental resync; None elsewhere (live
+    events, probes)."""
+    try:
+        if event.event_type not in SYNC_EVENTS:
+            return None
+        return resource.index
+    except (EventContextNotFoundError, ResourceContextNotFoundError):
+        return None

@@ -1,0 +1,118 @@
+"""The chain of a resource's upserts in flight, and the ordered concurrent calls of the
+comparison (pure units; the whole path through Ocean is `test_concurrent_port_calls.py`)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+import pytest
+from port_ocean.core.integrations.mixins.sync_raw import SyncRawMixin
+from port_ocean.core.models import Entity
+
+from upserts.comparison import in_order
+from upserts.in_flight import InFlight
+
+
+def thing(identifier: str) -> Entity:
+    return Entity(identifier=identifier, blueprint="thing", icon=None, title=None)
+
+
+async def test_each_upsert_starts_after_the_one_before_has_ended() -> None:
+    chain, log = InFlight(), list[str]()
+
+    def upsert(name: str, seconds: float) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            log.append(f"{name} starts")
+            await asyncio.sleep(seconds)
+            log.append(f"{name} ends")
+
+        return run
+
+    chain.start([thing("a")], upsert("first", 0.05))
+    chain.start([thing("b")], upsert("second", 0))
+    assert chain.waits_for([thing("a")]) and chain.waits_for([thing("b")])
+    assert not chain.waits_for([thing("c")])
+    await chain.finished()
+    assert log == ["first starts", "first ends", "second starts", "second ends"]
+    assert not chain.waits_for([thing("a"), thing("b")])
+    assert chain.failure is None
+
+
+async def test_a_failure_is_kept_and_the_upserts_after_it_are_not_sent() -> None:
+    chain, sent = InFlight(), list[str]()
+
+    async def fails() -> None:
+        raise RuntimeError("Port's token endpoint answered 503")
+
+    async def later() -> None:
+        sent.append("later")
+
+    chain.start([thing("a")], fails)
+    chain.start([thing("b")], later)
+    await chain.finished()  # does not raise: the resync handler raises it (check.py)
+    assert isinstance(chain.failure, RuntimeError)
+    assert sent == []  # the kind fails; what follows the failure is not written
+    assert not chain.waits_for([thing("a"), thing("b")])
+
+
+async def test_cancel_stops_the_upsert_in_flight() -> None:
+    chain, ended = InFlight(), list[bool]()
+
+    async def slow() -> None:
+        await asyncio.sleep(10)
+        ended.append(True)
+
+    chain.start([thing("a")], slow)
+    await asyncio.sleep(0)
+    chain.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await chain.finished()
+    assert ended == []
+
+
+async def test_in_order_keeps_the_order_and_the_limit() -> None:
+    running, peak = 0, 0
+
+    async def call(n: int) -> int:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.01 * (5 - n % 5))  # later calls answer first
+        running -= 1
+        return n
+
+    assert await in_order([partial(call, n) for n in range(12)], 3) == list(range(12))
+    assert peak == 3
+
+
+async def test_in_order_raises_the_first_failure_and_cancels_the_rest() -> None:
+    finished: list[int] = []
+
+    async def call(n: int) -> int:
+        if n == 1:
+            raise ConnectionError("Port unreachable")
+        await asyncio.sleep(0.05)
+        finished.append(n)
+        return n
+
+    with pytest.raises(ConnectionError, match="Port unreachable"):
+        await in_order([partial(call, n) for n in range(6)], 2)
+    await asyncio.sleep(0.1)
+    assert finished == []  # the call beside it, and those waiting, were cancelled
+
+
+def test_ocean_still_compares_through_the_method_the_integration_overrides() -> None:
+    """`upserts/comparison.py` overrides a method of Ocean's mixin, which no setting reaches;
+    an Ocean upgrade that renames it or changes what it is given must fail here, not silently
+    take the slow path (or a wrong one)."""
+    compare = inspect.signature(SyncRawMixin._map_entities_compared_with_port)
+    assert list(compare.parameters) == ["self", "entities", "resource", "user_agent_type"]
+    fetch = inspect.signature(SyncRawMixin._fetch_entities_batch_from_port)
+    assert list(fetch.parameters) == ["self", "entities_batch", "resource", "user_agent_type"]
+    batch_step = inspect.getsource(SyncRawMixin._register_resource_raw)
+    assert "self._map_entities_compared_with_port(" in batch_step
+    ocean_compare = inspect.getsource(SyncRawMixin._map_entities_compared_with_port)
+    assert "BATCH_SIZE = 50" in ocean_compare  # upserts.comparison.IDENTIFIERS_PER_SEARCH
