@@ -10,7 +10,7 @@ and hands their answers in order to Ocean's own `resolve_entities_diff`. So the 
 upserted are exactly those Ocean's order would upsert; only the waiting overlaps.
 
 It overrides a method of Ocean's own mixin: there is no setting for this. What it relies on is
-pinned by `tests/upserts/test_comparison.py` (the method's signature, and that Ocean's batch
+pinned by `tests/upserts/test_in_flight.py` (the method's signature, and that Ocean's batch
 step calls it), so an Ocean upgrade that moves it fails the tests rather than silently falling
 back to one request at a time. A batch that needs one request or fewer, one with search
 identifiers or relations (Ocean upserts those uncompared), and `OCEAN_CUSTOM_CONCURRENT_PORT_CALLS
