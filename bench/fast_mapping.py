@@ -1,19 +1,24 @@
-"""Whole `ocean sail --once` with the page-at-a-time mapping off and on (issue 21):
+"""Whole `ocean sail --once`, Ocean's code path against the integration's (issue 21):
 
-    python -m bench.fast_mapping --items 20000,100000 --rounds 2,1
+    python -m bench.fast_mapping --items 20000,100000 --rounds 2,1 [--modes ocean,mapping,all]
+        [--port-latency-ms 30]
 
-Per size, runs alternate off, on, off, on … (`--rounds` pairs; interleaved, so a machine
-that gets busier slows both alike) against the benchmark API (page style, 0 ms) and a stand-in
-for Port holding the catalog, as `bench/sail_rss.py` runs them, with
-`OCEAN_CUSTOM_FAST_MAPPING` false or true. From each run's log (Ocean's INFO lines carry
-timestamps) the phases are summed over batches:
+Modes (`MODES`): `ocean` — Ocean's mapping and order, the code path before issue 21
+(`OCEAN_CUSTOM_FAST_MAPPING=false`, `OCEAN_CUSTOM_CONCURRENT_PORT_CALLS=false`); `mapping` —
+the page-at-a-time mapping alone; `all` — and Port's calls in flight together (`upserts/`).
+Per size, runs alternate mode by mode (`--rounds` rounds; interleaved, so a machine that gets
+busier slows all alike) against the benchmark API (page style, 0 ms) and a stand-in for Port
+holding the catalog, as `bench/sail_rss.py` runs them; `--port-latency-ms` answers every Port
+request that much later, as a Port some way off does. From each run's log (Ocean's INFO lines
+carry timestamps) the phases are summed over batches:
 
 - mapping: "Starting transform phase" → "Transform phase complete" (the entity processor);
-- load: → "Load phase complete" (the comparison search and the bulk upserts to Port);
-- the rest: start-up, waiting for pages, reconciliation.
+- load: → "Load phase complete" (the comparison search and the bulk upserts to Port; with the
+  upserts in the background, the search and any wait for an earlier upsert);
+- the rest: start-up, waiting for pages, the last upserts, reconciliation.
 
-Prints the fastest run of each mode, the on/off ratio of wall time and the mapping phase's
-items/s; writes `bench/results/fast-mapping-<stamp>.json`.
+Prints the fastest run of each mode, each mode's ratio of wall time to the first mode's and
+the mapping phase's items/s; writes `bench/results/fast-mapping-<stamp>.json`.
 """
 
 from __future__ import annotations

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport, ResyncResult
+from port_ocean.integration_testing import InterceptTransport, ResyncResult
 from port_ocean.integration_testing.port_mock import PortMockResponder
 
-from tests.conftest import ROOT
+from tests.upserts.refusing_port import resync_against
 
 _BULK = re.compile(r"/v1/blueprints/(?P<blueprint>[^/]+)/entities/bulk$")
 
@@ -107,18 +107,6 @@ def overlapping(spans: list[Span], first: str, second: str) -> int:
 async def resync_with(
     port: HoldingPort, config: dict[str, Any], mapping: dict[str, Any]
 ) -> ResyncResult:
-    """One resync of the real Ocean app with `port` as Port (as `tests/ocean_run.run_resync`)."""
-    harness = IntegrationTestHarness(
-        integration_path=str(ROOT),
-        port_mapping_config=mapping,
-        third_party_transport=InterceptTransport(strict=True),
-        config_overrides={
-            "integration": {"identifier": "test-custom", "type": "custom", "config": config}
-        },
-    )
-    harness.port_mock = port  # read by start() (the Port client's transport) and the result
-    try:
-        await harness.start()
-        return await harness.trigger_resync()
-    finally:
-        await harness.shutdown()
+    """One resync of the real Ocean app with `port` as Port."""
+    (result,) = await resync_against(port, config, mapping)
+    return result

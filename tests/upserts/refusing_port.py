@@ -138,7 +138,7 @@ class _SailResponder(_Responder, RefusingPort):
 
 
 async def resync_against(
-    port: RefusingPort,
+    port: PortMockResponder,
     config: dict[str, Any],
     mapping: dict[str, Any],
     then: Refusals | None = None,
@@ -158,6 +158,7 @@ async def resync_against(
         await harness.start()
         results = [await harness.trigger_resync()]
         if then is not None:
+            assert isinstance(port, RefusingPort)
             port.refuse = then
             results.append(await harness.trigger_resync())
         return results
