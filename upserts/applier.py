@@ -59,7 +59,7 @@ class RefusalRecordingApplier(HttpEntitiesStateApplier):
             if chain is not None:
                 await chain.finished()
             return await self._recorded(index, entities, user_agent_type)
-        chain.start(entities, lambda: self._recorded(index, entities, user_agent_type))
+        await chain.start(entities, lambda: self._recorded(index, entities, user_agent_type))
         # What Ocean's own upsert answers when Port takes every entity. Ocean keeps it only when
         # its comparison search failed, as the entities its reconciliation keeps; the kind ends
         # after this upsert has, and fails when Port refused any (`check.py`).

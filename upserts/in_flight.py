@@ -44,6 +44,7 @@ CONCURRENT_PORT_CALLS = Switch(
     off="Ocean's order: one comparison search at a time, each upsert finished before Ocean goes on",
 )
 _ATTRIBUTE = "ocean_custom_upserts_in_flight"
+BATCHES_IN_FLIGHT = 2  # the batch Port is writing and the next one, waiting behind it
 Key = tuple[str, str]
 
 
@@ -55,42 +56,47 @@ class InFlight:
     """One resource's upserts of one resync: a chain of background tasks, in order."""
 
     def __init__(self) -> None:
-        self._tail: asyncio.Task[None] | None = None
-        self._keys: Counter[Key] = Counter()  # entities whose upsert has not finished
+        self._tasks: list[asyncio.Task[None]] = []  # started and not ended, oldest first
+        self._keys: Counter[Key] = Counter()  # entities whose upsert has not ended
         self.failure: BaseException | None = None
 
-    def start(self, entities: list[Entity], upsert: Callable[[], Awaitable[Any]]) -> None:
-        """Run `upsert` after every upsert started before it."""
-        previous, keys = self._tail, [_key(entity) for entity in entities]
+    async def start(self, entities: list[Entity], upsert: Callable[[], Awaitable[Any]]) -> None:
+        """Run `upsert` after every upsert started before it. While `BATCHES_IN_FLIGHT` are
+        already, wait for the oldest: Ocean runs at most that far ahead of Port, and memory
+        holds at most that many batches."""
+        while len(self._tasks) >= BATCHES_IN_FLIGHT:
+            await asyncio.wait([self._tasks[0]])
+        previous = self._tasks[-1] if self._tasks else None
+        keys = [_key(entity) for entity in entities]
         self._keys.update(keys)
 
         async def run() -> None:
             try:
                 if previous is not None:
-                    await asyncio.shield(previous)
+                    await asyncio.wait([previous])
                 if self.failure is None:
                     await upsert()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # noqa: BLE001  kept, raised by `settle` / next `start`
+            except Exception as error:  # noqa: BLE001  kept; raised by the next upsert or check.py
                 if self.failure is None:
                     self.failure = error
             finally:
                 self._keys.subtract(keys)
 
-        self._tail = asyncio.create_task(run())
+        task = asyncio.create_task(run())
+        self._tasks.append(task)
+        task.add_done_callback(self._tasks.remove)
 
     def waits_for(self, entities: Iterable[Entity]) -> bool:
         return any(self._keys[_key(entity)] > 0 for entity in entities)
 
     async def finished(self) -> None:
         """Wait until every upsert started has ended (its outcome is in `failure`)."""
-        if self._tail is not None:
-            await asyncio.shield(self._tail)
+        while self._tasks:
+            await asyncio.wait([self._tasks[-1]])
 
     def cancel(self) -> None:
-        if self._tail is not None:
-            self._tail.cancel()
+        for task in self._tasks:
+            task.cancel()
 
 
 def overlapping() -> InFlight | None:

@@ -13,7 +13,7 @@ from port_ocean.core.integrations.mixins.sync_raw import SyncRawMixin
 from port_ocean.core.models import Entity
 
 from upserts.comparison import in_order
-from upserts.in_flight import InFlight
+from upserts.in_flight import BATCHES_IN_FLIGHT, InFlight
 
 
 def thing(identifier: str) -> Entity:
@@ -31,8 +31,8 @@ async def test_each_upsert_starts_after_the_one_before_has_ended() -> None:
 
         return run
 
-    chain.start([thing("a")], upsert("first", 0.05))
-    chain.start([thing("b")], upsert("second", 0))
+    await chain.start([thing("a")], upsert("first", 0.05))
+    await chain.start([thing("b")], upsert("second", 0))
     assert chain.waits_for([thing("a")]) and chain.waits_for([thing("b")])
     assert not chain.waits_for([thing("c")])
     await chain.finished()
@@ -50,27 +50,57 @@ async def test_a_failure_is_kept_and_the_upserts_after_it_are_not_sent() -> None
     async def later() -> None:
         sent.append("later")
 
-    chain.start([thing("a")], fails)
-    chain.start([thing("b")], later)
+    await chain.start([thing("a")], fails)
+    await chain.start([thing("b")], later)
     await chain.finished()  # does not raise: the resync handler raises it (check.py)
     assert isinstance(chain.failure, RuntimeError)
     assert sent == []  # the kind fails; what follows the failure is not written
     assert not chain.waits_for([thing("a"), thing("b")])
 
 
-async def test_cancel_stops_the_upsert_in_flight() -> None:
-    chain, ended = InFlight(), list[bool]()
+async def test_cancel_stops_every_upsert_in_flight() -> None:
+    chain, ended = InFlight(), list[str]()
 
-    async def slow() -> None:
-        await asyncio.sleep(10)
-        ended.append(True)
+    def slow(name: str) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            await asyncio.sleep(10)
+            ended.append(name)
 
-    chain.start([thing("a")], slow)
+        return run
+
+    await chain.start([thing("a")], slow("a"))
+    await chain.start([thing("b")], slow("b"))
     await asyncio.sleep(0)
     chain.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await chain.finished()
+    await asyncio.wait_for(chain.finished(), 1)
     assert ended == []
+    assert not chain.waits_for([thing("a"), thing("b")])
+
+
+async def test_ocean_waits_while_two_batches_are_in_flight() -> None:
+    """Backpressure: the third upsert is handed off only once the first has ended, so Ocean
+    never runs more than BATCHES_IN_FLIGHT batches ahead of Port (nor holds more)."""
+    assert BATCHES_IN_FLIGHT == 2
+    chain, gates = InFlight(), [asyncio.Event() for _ in range(3)]
+
+    def held(n: int) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            await gates[n].wait()
+
+        return run
+
+    await chain.start([thing("0")], held(0))
+    await chain.start([thing("1")], held(1))
+    third = asyncio.create_task(chain.start([thing("2")], held(2)))
+    await asyncio.sleep(0.05)
+    assert not third.done()  # Ocean is held at its third upsert
+    gates[0].set()
+    await asyncio.wait_for(third, 1)  # the first ended: room for the third
+    assert chain.waits_for([thing("1")]) and chain.waits_for([thing("2")])
+    gates[1].set()
+    gates[2].set()
+    await asyncio.wait_for(chain.finished(), 1)
+    assert not chain.waits_for([thing("0"), thing("1"), thing("2")])
 
 
 async def test_in_order_keeps_the_order_and_the_limit() -> None:
