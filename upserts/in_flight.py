@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from loguru import logger
 from port_ocean.core.handlers.entity_processor.base import BaseEntityProcessor
 from port_ocean.core.handlers.port_app_config.models import ResourceConfig
 from port_ocean.core.models import Entity
@@ -127,5 +128,9 @@ class WaitsForUpserts(BaseEntityProcessor):
         result = await super().parse_items(mapping, raw_data, parse_all)
         chain = overlapping()
         if chain is not None and chain.waits_for(result.entity_selector_diff.passed):
+            logger.debug(
+                f"[{mapping.kind}] this batch maps entities whose upsert is still in flight: "
+                "waiting for it before Ocean compares the batch with Port"
+            )
             await chain.finished()
         return result
