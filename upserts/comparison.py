@@ -35,7 +35,7 @@ from port_ocean.core.utils.utils import resolve_entities_diff
 from upserts.in_flight import CONCURRENT_PORT_CALLS
 
 IDENTIFIERS_PER_SEARCH = 50  # Ocean's (a constant inside its method, not a setting)
-SEARCHES_IN_FLIGHT = 5  # Ocean's own bulk-upsert concurrency; Port allows 35,000 per 5 min
+SEARCHES_IN_FLIGHT = 5  # as Ocean's ENTITIES_BULK_UPSERT_CONCURRENCY; Port allows 35,000 / 5 min
 
 
 class ConcurrentComparison(SyncRawMixin):
