@@ -111,6 +111,7 @@ def overlapping() -> InFlight | None:
     chain = chains.get(index)
     if not isinstance(chain, InFlight):
         chain = chains[index] = InFlight()
+        event.on_abort(chain.cancel)  # a resync aborted (a newer one started) writes no more
     return chain
 
 

@@ -9,11 +9,14 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 import pytest
+from port_ocean.context.event import EventType, event_context
+from port_ocean.context.resource import resource_context
+from port_ocean.core.handlers.port_app_config.models import ResourceConfig
 from port_ocean.core.integrations.mixins.sync_raw import SyncRawMixin
 from port_ocean.core.models import Entity
 
 from upserts.comparison import in_order
-from upserts.in_flight import BATCHES_IN_FLIGHT, InFlight
+from upserts.in_flight import BATCHES_IN_FLIGHT, InFlight, overlapping
 
 
 def thing(identifier: str) -> Entity:
@@ -146,3 +149,28 @@ def test_ocean_still_compares_through_the_method_the_integration_overrides() -> 
     assert "self._map_entities_compared_with_port(" in batch_step
     ocean_compare = inspect.getsource(SyncRawMixin._map_entities_compared_with_port)
     assert "BATCH_SIZE = 50" in ocean_compare  # upserts.comparison.IDENTIFIERS_PER_SEARCH
+
+
+async def test_an_aborted_resync_cancels_its_upserts_in_flight() -> None:
+    """Ocean aborts a resync when a newer one starts (`event.abort`): the older run's upserts
+    still in flight must not keep writing over the newer run's."""
+    config = ResourceConfig.parse_obj(
+        {
+            "kind": "/things",
+            "selector": {"query": "true"},
+            "port": {"entity": {"mappings": {"identifier": ".id", "blueprint": '"thing"'}}},
+        }
+    )
+    ended = list[str]()
+
+    async def slow() -> None:
+        await asyncio.sleep(10)
+        ended.append("written")
+
+    async with event_context(EventType.RESYNC) as running, resource_context(config, 0):
+        chain = overlapping()
+        assert chain is not None
+        await chain.start([thing("a")], slow)
+        running.abort()
+        await asyncio.wait_for(chain.finished(), 1)
+    assert ended == []
