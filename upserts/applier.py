@@ -28,7 +28,7 @@ from port_ocean.core.models import Entity
 
 from upserts.answers import Refusal, entity_write, refusals_in
 from upserts.in_flight import CONCURRENT_PORT_CALLS, UpsertFailedError, overlapping
-from upserts.ledger import current_ledger, record_batch, resync_resource_index
+from upserts.ledger import current_ledger, record_batch
 
 # Port's refusals heard during the running `upsert` (the tasks Ocean spawns inherit it).
 _heard: ContextVar[list[Refusal] | None] = ContextVar("ocean_custom_port_refusals", default=None)
@@ -40,24 +40,19 @@ class RefusalRecordingApplier(HttpEntitiesStateApplier):
         self.overlap = CONCURRENT_PORT_CALLS.enabled(os.environ)  # a bad value stops the start
 
     async def upsert(self, entities: list[Entity], user_agent_type: UserAgentType) -> list[Entity]:
-        index = resync_resource_index()
-        if index is None or not entities:
+        chain = overlapping()  # None outside a full or incremental resync
+        if chain is None or not entities:
             return await super().upsert(entities, user_agent_type)
-        chain = overlapping()
-        if chain is not None and chain.failure is not None:
+        if chain.failure is not None:
             raise UpsertFailedError(
                 f"An earlier upsert of this resource to Port failed "
                 f"({type(chain.failure).__name__}); the kind fails, nothing is deleted"
             ) from chain.failure
-        if (
-            chain is None
-            or not self.overlap
-            or any(_searched(entity.identifier) for entity in entities)
-        ):
+        index = chain.index
+        if not self.overlap or any(_searched(entity.identifier) for entity in entities):
             # Ocean's order: this upsert ends before Ocean goes on (a search identifier's
             # entity comes back under the identifier Port resolves, known only then).
-            if chain is not None:
-                await chain.finished()
+            await chain.finished()
             return await self._recorded(index, entities, user_agent_type)
         await chain.start(entities, lambda: self._recorded(index, entities, user_agent_type))
         # What Ocean's own upsert answers when Port takes every entity. Ocean keeps it only when

@@ -12,9 +12,9 @@ upserted are exactly those Ocean's order would upsert; only the waiting overlaps
 It overrides a method of Ocean's own mixin: there is no setting for this. What it relies on is
 pinned by `tests/upserts/test_in_flight.py` (the method's signature, and that Ocean's batch
 step calls it), so an Ocean upgrade that moves it fails the tests rather than silently falling
-back to one request at a time. A batch that needs one request or fewer, one with search
-identifiers or relations (Ocean upserts those uncompared), and `OCEAN_CUSTOM_CONCURRENT_PORT_CALLS
-=false` take Ocean's own method. A failed request fails the comparison as in Ocean's order:
+back to one request at a time. A batch that needs one request or fewer, one whose first entity
+has search identifiers or relations (Ocean's own test: it upserts such a batch uncompared), and
+`OCEAN_CUSTOM_CONCURRENT_PORT_CALLS=false` take Ocean's own method. A failed request fails the comparison as in Ocean's order:
 Ocean then upserts the whole batch.
 """
 
@@ -54,7 +54,9 @@ class ConcurrentComparison(SyncRawMixin):
         if (
             not self.concurrent_comparison
             or len(entities) <= IDENTIFIERS_PER_SEARCH
-            or any(e.is_using_search_identifier or e.is_using_search_relation for e in entities)
+            # Ocean's own test, on the first entity: such a batch is upserted uncompared
+            or entities[0].is_using_search_identifier
+            or entities[0].is_using_search_relation
         ):
             return await super()._map_entities_compared_with_port(
                 entities, resource, user_agent_type

@@ -56,10 +56,11 @@ class UpsertFailedError(OceanCustomError):
 class InFlight:
     """One resource's upserts of one resync: a chain of background tasks, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, index: int) -> None:
+        self.index = index  # the resource's, in the resync's mapping
         self._tasks: list[asyncio.Task[None]] = []  # started and not ended, oldest first
-        self._keys: Counter[Key] = Counter()  # entities whose upsert has not ended
-        self.failure: BaseException | None = None
+        self._keys: Counter[Key] = Counter()  # entities whose upsert has not ended, only those
+        self.failure: Exception | None = None
 
     async def start(self, entities: list[Entity], upsert: Callable[[], Awaitable[Any]]) -> None:
         """Run `upsert` after every upsert started before it. While `BATCHES_IN_FLIGHT` are
@@ -81,11 +82,17 @@ class InFlight:
                 if self.failure is None:
                     self.failure = error
             finally:
-                self._keys.subtract(keys)
+                self._release(keys)
 
         task = asyncio.create_task(run())
         self._tasks.append(task)
         task.add_done_callback(self._tasks.remove)
+
+    def _release(self, keys: list[Key]) -> None:
+        for key in keys:
+            self._keys[key] -= 1
+            if self._keys[key] <= 0:
+                del self._keys[key]
 
     def waits_for(self, entities: Iterable[Entity]) -> bool:
         return any(self._keys[_key(entity)] > 0 for entity in entities)
@@ -110,7 +117,7 @@ def overlapping() -> InFlight | None:
     chains = event.attributes.setdefault(_ATTRIBUTE, {})
     chain = chains.get(index)
     if not isinstance(chain, InFlight):
-        chain = chains[index] = InFlight()
+        chain = chains[index] = InFlight(index)
         event.on_abort(chain.cancel)  # a resync aborted (a newer one started) writes no more
     return chain
 
