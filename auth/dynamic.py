@@ -23,6 +23,7 @@ import httpx
 from loguru import logger
 
 from auth.static import ScopedAuth
+from connection.auth_template import describe_shape
 from core.errors import AuthenticationError, OceanCustomError
 from core.redaction import Redactor, excerpt
 from core.redirects import REDIRECT_STATUSES
@@ -201,6 +202,21 @@ class TokenAuth(ScopedAuth):
 
     def _show(self, url: httpx.URL | str) -> str:
         return self._redact(str(url))
+
+    def _token_answer(
+        self, response: httpx.Response, key: str, answer_name: str, hint: str
+    ) -> tuple[Any, str]:
+        """The decoded login answer (every string of it masked from now on) and the token under
+        `key`; AuthenticationError naming the answer's shape and `hint` when there is none."""
+        answer = decode_login(response)
+        self._redact.rotate("token", *string_values(answer))
+        token = answer.get(key) if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
+            raise AuthenticationError(
+                f"The {answer_name} response of {self._show(self.login_url)} holds no {key}; "
+                f"{describe_shape(answer)}. {hint}"
+            )
+        return answer, token
 
 
 def rebuild(

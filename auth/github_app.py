@@ -28,9 +28,8 @@ from datetime import datetime
 
 import httpx
 
-from auth.dynamic import TokenAuth, decode_login, rebuild, string_values
+from auth.dynamic import TokenAuth, rebuild
 from auth.signing import JwtSigner
-from connection.auth_template import describe_shape
 from connection.settings import ConnectionSettings
 from connection.urls import join_url
 from core.errors import AuthenticationError, ConfigurationError
@@ -81,15 +80,13 @@ class GitHubAppAuth(TokenAuth):
         super()._check_login_status(response)
 
     def accept_login(self, response: httpx.Response) -> float | None:
-        answer = decode_login(response)
-        self._redact.rotate("token", *string_values(answer))
-        token = answer.get("token") if isinstance(answer, dict) else None
-        if not isinstance(token, str) or not token:
-            raise AuthenticationError(
-                f"The installation token response of {self._show(self.login_url)} holds no "
-                f"token; {describe_shape(answer)}. Check baseUrl (GitHub Enterprise Server: "
-                "https://HOST/api/v3) and githubAppInstallationId"
-            )
+        answer, token = self._token_answer(
+            response,
+            "token",
+            "installation token",
+            "Check baseUrl (GitHub Enterprise Server: https://HOST/api/v3) and "
+            "githubAppInstallationId",
+        )
         self._bearer = f"Bearer {token}"
         return self._lifetime(answer.get("expires_at"))
 

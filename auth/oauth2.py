@@ -32,12 +32,11 @@ from urllib.parse import quote_plus
 import httpx
 from loguru import logger
 
-from auth.dynamic import TokenAuth, decode_login, expires_in, rebuild, string_values
+from auth.dynamic import TokenAuth, expires_in, rebuild
 from auth.signing import JwtSigner
 from connection.auth_config import ClientAuthentication, auth_url
-from connection.auth_template import describe_shape
 from connection.settings import ConnectionSettings
-from core.errors import AuthenticationError, ConfigurationError
+from core.errors import ConfigurationError
 from core.redaction import Redactor
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -49,15 +48,13 @@ class AccessTokenAuth(TokenAuth):
     _bearer = ""
 
     def accept_login(self, response: httpx.Response) -> float | None:
-        answer = decode_login(response)
-        self._redact.rotate("token", *string_values(answer))
-        token = answer.get("access_token") if isinstance(answer, dict) else None
-        if not isinstance(token, str) or not token:
-            raise AuthenticationError(
-                f"The token response of {self._show(self.login_url)} holds no access_token; "
-                f"{describe_shape(answer)}. Check oauthTokenUrl: it must be the OAuth2 token "
-                "endpoint (often /oauth/token or /oauth2/v1/token)"
-            )
+        answer, token = self._token_answer(
+            response,
+            "access_token",
+            "token",
+            "Check oauthTokenUrl: it must be the OAuth2 token endpoint (often /oauth/token or "
+            "/oauth2/v1/token)",
+        )
         token_type = answer.get("token_type")
         if isinstance(token_type, str) and token_type.lower() != "bearer":
             logger.warning(f"Token type {token_type!r} is not Bearer; sending it as Bearer")

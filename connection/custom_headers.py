@@ -8,11 +8,11 @@ is an error naming the header (an empty credential would only fail later, as a 4
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from connection.json_object import json_object
 from connection.neutral_headers import NEUTRAL_HEADERS
 
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -22,15 +22,7 @@ def parse_custom_headers(value: Any, environ: Mapping[str, str]) -> dict[str, st
     """A JSON object (or its text) of header name → value, `${VAR}` filled from `environ`.
 
     Raises ValueError with user-facing text; it never contains a header's value."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ValueError(
-                'expected a JSON object of headers, e.g. {"X-Tenant": "acme"}'
-            ) from None
-    if not isinstance(value, dict):
-        raise ValueError(f"expected a JSON object of headers, got a {type(value).__name__}")
+    value = json_object(value, "headers", '{"X-Tenant": "acme"}')
     headers: dict[str, str] = {}
     for name, raw in value.items():
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):

@@ -14,7 +14,6 @@ stops the start with a message naming the setting — never a byte of the value.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal, Self
 
 from cryptography.hazmat.primitives import serialization
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from connection.json_object import json_object
 from connection.pem import PrivateKey, load_certificates, load_private_key, pem_secret_forms
 
 SigningAlgorithm = Literal["RS256", "ES256", "PS256"]
@@ -68,17 +68,12 @@ class KeyAuthSettings(BaseModel):
     @field_validator("jwt_claims", mode="before")
     @classmethod
     def _claims_object(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise ValueError(
-                    'expected a JSON object of claims, e.g. {"scope": "https://www.googleapis'
-                    '.com/auth/cloud-platform.read-only"}'
-                ) from None
-        if value is not None and not isinstance(value, dict):
-            raise ValueError(f"expected a JSON object of claims, not a {type(value).__name__}")
-        reserved = sorted(RESERVED_CLAIMS & set(value or {}))
+        if value is None:
+            return None
+        value = json_object(
+            value, "claims", '{"scope": "https://www.googleapis.com/auth/cloud-platform.read-only"}'
+        )
+        reserved = sorted(RESERVED_CLAIMS & set(value))
         if reserved:
             raise ValueError(
                 f"sets {', '.join(reserved)}, which the assertion sets itself (jwtIssuer, "
