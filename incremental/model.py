@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from pydantic.v1 import BaseModel, Extra, Field, root_validator, validator
-from pydantic.v1.errors import PydanticValueError
 
+from core.config_problem import ConfigProblem
 from incremental.cursor_format import (
     PLACEHOLDER,
     check_format,
@@ -38,14 +38,10 @@ PLACEHOLDER_FIX = (
 )
 
 
-class IncrementalConfigError(PydanticValueError):
+class IncrementalConfigError(ConfigProblem):
     """A `selector.incremental` problem; `path` is the key under the field that holds it."""
 
     code = "incremental"
-    msg_template = "{detail}"
-
-    def __init__(self, *, detail: str, fix: str, path: str = "") -> None:
-        super().__init__(detail=detail, fix=fix, path=path)
 
 
 class IncrementalSelector(BaseModel):

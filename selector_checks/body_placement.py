@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic.v1.errors import PydanticValueError
-
 from connection.pagination_keys import PAGINATION_SPELLINGS, replaces_pagination
 from connection.pagination_settings import PaginationSettings
+from core.config_problem import ConfigProblem
 from core.http_methods import NO_BODY_METHODS
 from selector_checks.pagination_override import running_connection
 from selector_checks.request_body import run_body_program
@@ -32,15 +31,11 @@ BODY_FIX = (
 )
 
 
-class BodyPlacementError(PydanticValueError):
+class BodyPlacementError(ConfigProblem):
     """A resource whose pagination goes in the body but whose body or method cannot take it;
     `path` is the selector key at fault."""
 
     code = "body_pagination"
-    msg_template = "{detail}"
-
-    def __init__(self, *, detail: str, fix: str, path: str) -> None:
-        super().__init__(detail=detail, fix=fix, path=path)
 
 
 def check_body_placement(method: str, body: Any, pagination: dict[str, Any] | None) -> None:

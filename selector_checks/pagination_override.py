@@ -23,7 +23,6 @@ from typing import Any
 
 from port_ocean.context.ocean import ocean
 from pydantic.alias_generators import to_camel
-from pydantic.v1.errors import PydanticValueError
 
 from connection.pagination_keys import (
     PAGINATION_KEYS,
@@ -34,6 +33,7 @@ from connection.pagination_keys import (
 from connection.pagination_settings import PaginationSettings
 from connection.settings import ConnectionSettings
 from connection.sources import load_from_ocean
+from core.config_problem import ConfigProblem
 from selector_checks.config_errors import rename_fix
 
 # The connection read during the current mapping load (empty until first needed).
@@ -47,14 +47,10 @@ MERGE_FIX = (
 )
 
 
-class PaginationOverrideError(PydanticValueError):
+class PaginationOverrideError(ConfigProblem):
     """A problem of `selector.pagination`; `path` is the key at fault, when there is one."""
 
     code = "pagination"
-    msg_template = "{detail}"
-
-    def __init__(self, *, detail: str, fix: str, path: str = "") -> None:
-        super().__init__(detail=detail, fix=fix, path=path)
 
 
 def check_pagination_override(overrides: dict[str, Any]) -> None:

@@ -20,8 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic.v1.errors import PydanticValueError
-
+from core.config_problem import ConfigProblem
 from core.errors import ConfigurationError
 from jq_paths.precise_jq import compile_jq
 
@@ -33,12 +32,11 @@ FIX = (
 SHOWN_CHARS = 160  # of the expression, in messages: enough to recognise it
 
 
-class BodyProgramError(PydanticValueError):
+class BodyProgramError(ConfigProblem):
     """A string body that does not compile, fails, or yields something other than one JSON
     object or array; `fix` in its context is the fix `selector_checks/config_errors.py` prints."""
 
     code = "body"
-    msg_template = "{detail}"
 
     def __init__(self, *, detail: str) -> None:
         super().__init__(detail=detail, fix=FIX)
