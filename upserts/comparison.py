@@ -14,8 +14,8 @@ pinned by `tests/upserts/test_in_flight.py` (the method's signature, and that Oc
 step calls it), so an Ocean upgrade that moves it fails the tests rather than silently falling
 back to one request at a time. A batch that needs one request or fewer, one whose first entity
 has search identifiers or relations (Ocean's own test: it upserts such a batch uncompared), and
-`OCEAN_CUSTOM_CONCURRENT_PORT_CALLS=false` take Ocean's own method. A failed request fails the comparison as in Ocean's order:
-Ocean then upserts the whole batch.
+`OCEAN_CUSTOM_CONCURRENT_PORT_CALLS=false` take Ocean's own method. A failed request fails the
+comparison as in Ocean's order: Ocean then upserts the whole batch.
 """
 
 from __future__ import annotations
