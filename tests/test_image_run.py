@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 from base64 import b64encode
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from tests.conftest import ROOT
 from tests.fake_port import FakePort
 from tests.image import build_context
 from tests.ocean_run import entity, mapping, resource
+from tests.sail_once import free_port, port_env
 
 USERS = [{"id": 1, "name": "ada"}, {"id": 2, "name": "grace"}]
 # What Port already holds: the two users and one entity the API no longer has. (Ocean skips
@@ -40,23 +40,9 @@ class Run:
     api: FakeApi | None = None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _env(home: Path, port_url: str, api_url: str, **extra: str) -> dict[str, str]:
     return {
-        "PATH": f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin",
-        "HOME": str(home),
-        "OCEAN__PORT__CLIENT_ID": "dummy-client-id",
-        "OCEAN__PORT__CLIENT_SECRET": "dummy-client-secret-0123456789",
-        "OCEAN__PORT__BASE_URL": port_url,
-        "OCEAN__INTEGRATION__IDENTIFIER": "my-custom-integration",
-        "OCEAN__INITIALIZE_PORT_RESOURCES": "false",
-        "OCEAN__CACHING_STORAGE_MODE": "memory",
+        **port_env(home, port_url),
         "OCEAN__INTEGRATION__CONFIG__BASE_URL": api_url,
         "OCEAN__INTEGRATION__CONFIG__MAX_RETRIES": "0",
         **extra,
@@ -84,13 +70,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
         _serve_login(login_api)
         commands: dict[str, tuple[list[str], dict[str, str], FakePort | None, FakeApi | None]] = {
             "ok": (
-                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                ["scripts/sail-once.sh", "-p", str(free_port())],
                 _env(home, good_port.url, good_api.url),
                 good_port,
                 good_api,
             ),
             "failed": (
-                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                ["scripts/sail-once.sh", "-p", str(free_port())],
                 _env(home, bad_port.url, bad_api.url),
                 bad_port,
                 bad_api,
@@ -98,7 +84,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
             # Port's docker commands for Cursor and others: credentials as SECRETS__ variables,
             # which port-ocean itself does not read.
             "secrets_env": (
-                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                ["scripts/sail-once.sh", "-p", str(free_port())],
                 _env(home, secrets_port.url, basic_api.url, **SECRETS_ENV),
                 secrets_port,
                 basic_api,
@@ -106,7 +92,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
             # Port's custom-authentication page: `--set-json integration.config.customAuthRequest`;
             # the chart's ConfigMap prints that map as Go text, not JSON.
             "helm_maps": (
-                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                ["scripts/sail-once.sh", "-p", str(free_port())],
                 _env(home, login_port.url, login_api.url, **HELM_MAP_ENV),
                 login_port,
                 login_api,
@@ -114,23 +100,23 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
             # A misspelt variable, dropped by Ocean's config model: without the check, this
             # installation would sync unpaginated and Ocean would delete the rest.
             "misspelt": (
-                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                ["scripts/sail-once.sh", "-p", str(free_port())],
                 _env(home, typo_port.url, good_api.url, **MISSPELT_ENV),
                 typo_port,
                 good_api,
             ),
             # Port unreachable: Ocean retries its token call forever; the wrapper bounds it.
             "port_unreachable": (
-                ["scripts/sail-once.sh", "-p", str(_free_port())],
+                ["scripts/sail-once.sh", "-p", str(free_port())],
                 _env(
-                    home, f"http://127.0.0.1:{_free_port()}", good_api.url, SAIL_ONCE_PORT_WAIT="5"
+                    home, f"http://127.0.0.1:{free_port()}", good_api.url, SAIL_ONCE_PORT_WAIT="5"
                 ),
                 None,
                 None,
             ),
             # The image's own entry point, with a setting our code rejects.
             "bad_settings": (
-                ["ocean", "sail", "-p", str(_free_port())],
+                ["ocean", "sail", "-p", str(free_port())],
                 _env(home, "http://127.0.0.1:9", "ftp://api.example.com", **_once()),
                 None,
                 None,

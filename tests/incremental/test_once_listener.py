@@ -6,10 +6,6 @@ the GitHub fake. `scripts/sail-once.sh` turns the run's outcome into the exit st
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +16,7 @@ from tests.conftest import ROOT
 from tests.fake_port import FakePort
 from tests.incremental import upstream_fakes as fakes
 from tests.ocean_run import entity, mapping, resource
+from tests.sail_once import port_env, sail_once
 
 KIND = "/repos/acme/app/issues"
 SAVED = "2025-01-01T00:00:00+00:00"
@@ -32,46 +29,15 @@ ISSUES = resource(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _sail_once(home: Path, port: FakePort, api: FakeApi) -> tuple[int, str]:
     env = {
-        "PATH": f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin",
-        "HOME": str(home),
-        "OCEAN__PORT__CLIENT_ID": "dummy-client-id",
-        "OCEAN__PORT__CLIENT_SECRET": "dummy-client-secret-0123456789",
-        "OCEAN__PORT__BASE_URL": port.url,
-        "OCEAN__INTEGRATION__IDENTIFIER": "my-custom-integration",
-        "OCEAN__INITIALIZE_PORT_RESOURCES": "false",
-        "OCEAN__CACHING_STORAGE_MODE": "memory",
+        **port_env(home, port.url),
         "OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED": "true",
         "OCEAN__INTEGRATION__CONFIG__BASE_URL": api.url,
         "OCEAN__INTEGRATION__CONFIG__PAGINATION_TYPE": "header_link",
         "OCEAN__INTEGRATION__CONFIG__MAX_RETRIES": "0",
     }
-    command = ["scripts/sail-once.sh", "-p", str(_free_port())]
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=90)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    return process.returncode, output
+    return sail_once(ROOT, env, timeout=90)
 
 
 @pytest.mark.parametrize("failing", [False, True], ids=["changed-items", "api-500"])

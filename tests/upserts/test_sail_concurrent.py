@@ -12,61 +12,27 @@ unchanged ones either way — and delete exactly the stale one.
 
 from __future__ import annotations
 
-import socket
-import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from sample_api.server import FakeApi
-from tests.conftest import ROOT
 from tests.corpus.fakes import slack
 from tests.corpus.kit import load
 from tests.fake_port import FakePort
 from tests.image import build_context
 from tests.ocean_run import entity
+from tests.sail_once import port_env, sail_once
 
 SWITCH = "OCEAN_CUSTOM_CONCURRENT_PORT_CALLS"
 STALE = entity("U-gone", "slack-user")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _sail(app: Path, env: dict[str, str], mapping: dict[str, Any], held: list[dict[str, Any]],
           concurrent: bool) -> FakePort:  # fmt: skip
     with FakePort(mapping, existing=held) as port:
-        run_env = {
-            **env,
-            "PATH": f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin",
-            "HOME": str(app),
-            "OCEAN__PORT__CLIENT_ID": "dummy-client-id",
-            "OCEAN__PORT__CLIENT_SECRET": "dummy-client-secret-0123456789",
-            "OCEAN__PORT__BASE_URL": port.url,
-            "OCEAN__INTEGRATION__IDENTIFIER": "my-custom-integration",
-            "OCEAN__INITIALIZE_PORT_RESOURCES": "false",
-            "OCEAN__CACHING_STORAGE_MODE": "memory",
-            SWITCH: "true" if concurrent else "false",
-        }
-        try:
-            run = subprocess.run(
-                ["scripts/sail-once.sh", "-p", str(_free_port())],
-                cwd=app,
-                env=run_env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=180,
-            )
-        except subprocess.TimeoutExpired as error:  # pragma: no cover - a hang is a failure
-            pytest.fail(f"ocean sail did not finish: {error.output!r}"[-3000:])
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output[-3000:]
+        run_env = {**env, **port_env(app, port.url), SWITCH: "true" if concurrent else "false"}
+        returncode, output = sail_once(app, run_env, timeout=180)
+    assert returncode == 0, output[-3000:]
     assert "sail-once: resync finished successfully" in output, output[-3000:]
     return port
 

@@ -6,16 +6,12 @@ deleted, and the wrapper must exit 1 — where Ocean alone reported "completed" 
 
 from __future__ import annotations
 
-import socket
-import subprocess
 from pathlib import Path
 
-import pytest
-
 from sample_api.server import FakeApi
-from tests.conftest import ROOT
 from tests.image import build_context
 from tests.ocean_run import entity, mapping, resource
+from tests.sail_once import port_env, sail_once
 from tests.upserts.refusing_port import PORT_DOWN, Refusals, RefusingFakePort
 from tests.upserts.test_port_refusals import offset_pages
 
@@ -34,13 +30,6 @@ HELD = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_sail_once_reports_failed_and_deletes_nothing(api: FakeApi, tmp_path: Path) -> None:
     api.route("GET", "/teams", offset_pages(TEAMS))
     api.route("GET", "/services", offset_pages(SERVICES))
@@ -48,33 +37,14 @@ def test_sail_once_reports_failed_and_deletes_nothing(api: FakeApi, tmp_path: Pa
     refuse = Refusals({"service": (500, PORT_DOWN)}, search_fails=True)
     with RefusingFakePort(TWO_KINDS, HELD, refuse) as port:
         env = {
-            "PATH": f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin",
-            "HOME": str(tmp_path),
-            "OCEAN__PORT__CLIENT_ID": "dummy-client-id",
-            "OCEAN__PORT__CLIENT_SECRET": "dummy-client-secret-0123456789",
-            "OCEAN__PORT__BASE_URL": port.url,
-            "OCEAN__INTEGRATION__IDENTIFIER": "my-custom-integration",
-            "OCEAN__INITIALIZE_PORT_RESOURCES": "false",
-            "OCEAN__CACHING_STORAGE_MODE": "memory",
+            **port_env(tmp_path, port.url),
             "OCEAN__INTEGRATION__CONFIG__BASE_URL": api.url,
             "OCEAN__INTEGRATION__CONFIG__PAGINATION_TYPE": "offset",
             "OCEAN__INTEGRATION__CONFIG__PAGE_SIZE": "20",
         }
-        try:
-            run = subprocess.run(
-                ["scripts/sail-once.sh", "-p", str(_free_port())],
-                cwd=app,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-        except subprocess.TimeoutExpired as error:  # pragma: no cover - a hang is a failure
-            pytest.fail(f"ocean sail did not finish: {error.output!r}"[-3000:])
-    output = run.stdout + run.stderr
+        returncode, output = sail_once(app, env)
     assert "the resync FAILED" in output, output[-3000:]
-    assert run.returncode == 1
+    assert returncode == 1
     assert port.deleted == []  # neither the refused services nor the stale teams
     assert port.resync_state["status"] == "failed"
     assert "30 of the 30 entities of blueprint 'service' sent to Port" in output
